@@ -1,0 +1,57 @@
+# Two commands work on a fresh machine: `make book` and `make test`.
+# Both create .venv and install what they need by themselves.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export KERAS_BACKEND := tensorflow
+export PYTHONHASHSEED := 0
+
+.PHONY: help install book test test-fast lint browser bench grade-demo exercises clean
+
+help:
+	@echo "make book        build the online book into _build/html"
+	@echo "make test        lint + every test (the same as CI)"
+	@echo "make test-fast   the unit tests only (no Keras), seconds"
+	@echo "make exercises   regenerate exercises/ from solutions/ with nbgrader"
+	@echo "make grade-demo  run the real nbgrader pipeline on the sample submissions"
+	@echo "make bench       run the benchmarks (figures go in the README)"
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+install: $(BIN)/.installed
+
+# Headless Chromium for the browser test, from Debian's packages (a test tool's own download fails here).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+book: install
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+
+lint: install
+	$(BIN)/ruff check autograder tests benchmarks
+
+test: install browser lint
+	$(BIN)/python -m pytest --slow -n 2 --dist loadgroup
+
+test-fast: install
+	$(BIN)/python -m pytest tests/unit -q
+
+exercises: install
+	$(BIN)/python -m autograder release
+
+grade-demo: install
+	$(BIN)/python -m autograder demo
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis

@@ -1,0 +1,61 @@
+"""Errors raised by the autograder package.
+
+Every error a user can meet is an :class:`AutograderError`, and its message says
+what happened, what was expected and how to fix it::
+
+    AutograderError
+    ├── ConfigError            the input is not a readable Keras 3 model config
+    │   └── ShapeError         a layer cannot be applied to the shape it receives
+    ├── UnknownLayerError      a layer class the reference counter does not know
+    ├── LiveKerasError         Keras itself could not build or count the model
+    └── QuestionError          an unknown question id or a malformed question
+
+The command line turns any of these into one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AutograderError",
+    "ConfigError",
+    "LiveKerasError",
+    "QuestionError",
+    "ShapeError",
+    "UnknownLayerError",
+]
+
+
+class AutograderError(Exception):
+    """Base class: a problem with the user's input, explained in the message."""
+
+
+class ConfigError(AutograderError, ValueError):
+    """The input is not a Keras 3 model config the counter can read."""
+
+
+class ShapeError(ConfigError):
+    """A layer receives an input shape it cannot be applied to."""
+
+
+class UnknownLayerError(AutograderError, LookupError):
+    """A layer class the reference counter has no rule for; it never guesses."""
+
+    def __init__(self, class_name: str, layer_name: str | None = None, module: str | None = None):
+        self.class_name = class_name
+        self.layer_name = layer_name
+        where = f" (layer '{layer_name}')" if layer_name else ""
+        origin = f" from module '{module}'" if module else ""
+        super().__init__(
+            f"the reference counter does not know the layer class '{class_name}'{origin}{where}, "
+            "so it cannot count it without guessing. Supported classes: "
+            "`python -m autograder layers`. For a custom layer, register a rule with "
+            "autograder.reference.register()."
+        )
+
+
+class LiveKerasError(AutograderError, RuntimeError):
+    """Keras could not build or count the model."""
+
+
+class QuestionError(AutograderError, LookupError):
+    """An unknown question id, or a question whose definition is broken."""

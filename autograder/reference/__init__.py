@@ -1,0 +1,45 @@
+"""The reference counter: exact Keras 3 parameter counts from a model config.
+
+Standard library only: it never imports TensorFlow or Keras. It reads a model
+config, infers each layer's output shape, and derives each layer's trainable and
+non-trainable parameters with the arithmetic shown::
+
+    >>> from autograder import reference
+    >>> reference.dense(units=2, inputs=256).formula
+    '2 × (256 + 1) = 514'
+
+One module per Keras layer family, mirroring ``keras/src/layers``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._expr import Expr, product, term, total
+from ._load import load_config
+from ._registry import Call, Counted, apply_layer, known_classes, register
+from ._types import Derivation, LayerCount, ModelCount, ParamCount, Shape
+from .core import dense
+from .models import walk_model
+
+__all__ = [
+    "Call", "Counted", "Derivation", "Expr", "LayerCount", "ModelCount", "ParamCount", "Shape",
+    "count", "count_layer", "dense", "known_classes", "load_config", "product", "register",
+    "term", "total",
+]
+
+
+def count(source: Any) -> ModelCount:
+    """Count a model: JSON text, a dict, a path to a .json or .keras file, or a Keras model."""
+    model = load_config(source)
+    layers, _, params = walk_model(model)
+    config = model["config"]
+    return ModelCount(config.get("name", "model"), model["class_name"], tuple(layers), params)
+
+
+def count_layer(class_name: str, config: dict, *input_shapes: Shape) -> LayerCount:
+    """Count one layer called on the given input shape(s), e.g.
+    ``count_layer("Dense", {"units": 2}, (None, 256))``; missing keys take Keras's defaults."""
+    counted = apply_layer({"class_name": class_name, "config": config}, Call.on(*input_shapes))
+    return LayerCount(config.get("name", class_name.lower()), class_name, counted.output,
+                      counted.derivation, counted.children)

@@ -1,0 +1,144 @@
+"""Which rule counts which Keras class, and how a layer is applied to its inputs.
+
+A rule is a function ``rule(config, call) -> Counted``: ``config`` is the layer's
+Keras config dict (missing keys take Keras's defaults) and ``call`` holds the input
+shapes the layer is called on. Rules are registered per Keras class name::
+
+    @register("Dense")
+    def _dense(config, call): ...
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+from ..errors import ConfigError, ShapeError, UnknownLayerError
+from ._types import Derivation, LayerCount, Shape
+
+__all__ = ["Call", "Counted", "register", "rule_for", "known_classes", "apply_layer"]
+
+
+@dataclass(frozen=True)
+class Call:
+    """The inputs of one call of a layer, with every tensor replaced by its shape."""
+
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    @property
+    def shapes(self) -> list[Shape]:
+        """Every input shape, flattened in order: positional first, then keyword."""
+        return list(_shapes_in(list(self.args))) + list(_shapes_in(self.kwargs))
+
+    @property
+    def shape(self) -> Shape:
+        """The first input's shape: what a single-input layer is built on."""
+        shapes = self.shapes
+        if not shapes:
+            raise ShapeError("the layer was called without any input tensor")
+        return shapes[0]
+
+    @classmethod
+    def on(cls, *shapes: Shape) -> Call:
+        """A call on the given shapes, e.g. ``Call.on((None, 256))``."""
+        return cls(args=tuple(tuple(s) for s in shapes))
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What a rule returns: the output shape(s) and the derivation of the weights."""
+
+    output: Any
+    derivation: Derivation = Derivation()
+    children: tuple[LayerCount, ...] = ()
+
+    def freeze(self) -> Counted:
+        """All weights non-trainable, as after ``layer.trainable = False``."""
+        return replace(self, derivation=self.derivation.freeze(),
+                       children=tuple(_freeze(c) for c in self.children))
+
+
+def _freeze(layer: LayerCount) -> LayerCount:
+    return replace(layer, derivation=layer.derivation.freeze(),
+                   children=tuple(_freeze(c) for c in layer.children))
+
+
+Rule = Callable[[dict, Call], Counted]
+_RULES: dict[str, Rule] = {}
+
+
+def register(*class_names: str) -> Callable[[Rule], Rule]:
+    """Register ``rule`` for the given Keras class names (or registered names)."""
+
+    def decorate(rule: Rule) -> Rule:
+        for name in class_names:
+            _RULES[name] = rule
+        return rule
+
+    return decorate
+
+
+def known_classes() -> list[str]:
+    """Every Keras class name the reference counter has a rule for, sorted."""
+    _load_families()
+    return sorted(_RULES)
+
+
+def rule_for(layer: dict) -> Rule:
+    """The rule for a serialized layer dict; raises :class:`UnknownLayerError`."""
+    _load_families()
+    class_name = layer.get("class_name")
+    registered = layer.get("registered_name") or ""
+    for key in (class_name, registered, registered.rpartition(">")[2]):
+        if key and key in _RULES:
+            return _RULES[key]
+    name = layer.get("name") or (layer.get("config") or {}).get("name")
+    raise UnknownLayerError(str(class_name), name, layer.get("module"))
+
+
+def apply_layer(layer: dict, call: Call) -> Counted:
+    """Count one serialized layer called on ``call``; frozen layers move to non-trainable."""
+    if not isinstance(layer, dict) or "class_name" not in layer:
+        raise ConfigError(f"expected a serialized Keras layer (a dict with 'class_name'), got {layer!r:.80}")
+    rule = rule_for(layer)
+    config = layer.get("config") or {}
+    try:
+        counted = rule(config, call)
+    except ShapeError as err:
+        raise ShapeError(f"{_where(layer)}: {err}") from None
+    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError) as err:
+        if isinstance(err, ConfigError):
+            raise
+        raise ConfigError(
+            f"{_where(layer)}: its config cannot be read ({type(err).__name__}: {err}); "
+            "expected a config written by Keras 3 (model.to_json() or a .keras file)"
+        ) from None
+    return counted.freeze() if config.get("trainable", True) is False else counted
+
+
+def _where(layer: dict) -> str:
+    name = layer.get("name") or (layer.get("config") or {}).get("name") or "?"
+    return f"layer '{name}' ({layer.get('class_name')})"
+
+
+def _shapes_in(value: Any):
+    if isinstance(value, tuple):
+        yield value
+    elif isinstance(value, list):
+        for v in value:
+            yield from _shapes_in(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _shapes_in(v)
+
+
+_LOADED = False
+
+
+def _load_families() -> None:
+    """Import every family module once, so their ``@register`` lines run."""
+    global _LOADED
+    if not _LOADED:
+        _LOADED = True
+        from . import _families  # noqa: F401  (imports each family module)
