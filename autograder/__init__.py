@@ -6,8 +6,7 @@
 
 from __future__ import annotations
 
-from .errors import (AutograderError, ConfigError, LiveKerasError, QuestionError, ShapeError,
-                     UnknownLayerError)
+from .errors import AutograderError, ConfigError, LiveKerasError, QuestionError, ShapeError, UnknownLayerError
 
 __all__ = [
     "AutograderError", "ConfigError", "LiveKerasError", "QuestionError", "ShapeError",

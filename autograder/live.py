@@ -17,16 +17,16 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-from .errors import LiveKerasError  # noqa: E402
-from .reference import load_config  # noqa: E402
-from .reference._expr import term  # noqa: E402
-from .reference._types import Derivation, LayerCount, ModelCount, ParamCount  # noqa: E402
+from .errors import LiveKerasError
+from .reference import load_config
+from .reference._expr import term
+from .reference._types import Derivation, LayerCount, ModelCount, ParamCount
 
 __all__ = ["build", "count", "count_model"]
 
 
 def _keras():
-    import keras  # noqa: PLC0415  (imported late: importing Keras takes seconds)
+    import keras
 
     return keras
 

@@ -17,22 +17,26 @@ from typing import Any
 
 from ._expr import Expr, product, term, total
 from ._load import load_config
-from ._registry import Call, Counted, apply_layer, known_classes, register
+from ._registry import Call, Counted, apply_layer, known_classes, overriding, register
 from ._types import Derivation, LayerCount, ModelCount, ParamCount, Shape
 from .core import dense
 from .models import walk_model
 
 __all__ = [
     "Call", "Counted", "Derivation", "Expr", "LayerCount", "ModelCount", "ParamCount", "Shape",
-    "count", "count_layer", "dense", "known_classes", "load_config", "product", "register",
+    "count", "count_layer", "dense", "known_classes", "load_config", "overriding", "product", "register",
     "term", "total",
 ]
 
 
-def count(source: Any) -> ModelCount:
-    """Count a model: JSON text, a dict, a path to a .json or .keras file, or a Keras model."""
+def count(source: Any, overrides: dict | None = None) -> ModelCount:
+    """Count a model: JSON text, a dict, a path to a .json or .keras file, or a Keras model.
+
+    ``overrides`` maps Keras class names to replacement rules (the misconception
+    catalogue uses it to compute the number a wrong formula would give)."""
     model = load_config(source)
-    layers, _, params = walk_model(model)
+    with overriding(overrides or {}):
+        layers, _, params = walk_model(model)
     config = model["config"]
     return ModelCount(config.get("name", "model"), model["class_name"], tuple(layers), params)
 

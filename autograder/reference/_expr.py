@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Expr", "term", "product", "total"]
+__all__ = ["Expr", "product", "term", "total"]
 
 _ATOM, _PRODUCT, _SUM = 0, 1, 2
 

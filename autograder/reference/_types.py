@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Union
+from typing import Any
 
 from ._expr import Expr
 
-__all__ = ["ParamCount", "Derivation", "LayerCount", "ModelCount", "Shape", "Shapes"]
+__all__ = ["Derivation", "LayerCount", "ModelCount", "ParamCount", "Shape", "Shapes"]
 
 Shape = tuple  # a tuple of int | None, the batch dimension first
-Shapes = Union[Shape, list]  # one shape, or a (nested) list of shapes
+Shapes = Shape | list  # one shape, or a (nested) list of shapes
 
 
 @dataclass(frozen=True, slots=True)

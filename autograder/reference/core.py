@@ -30,7 +30,7 @@ def dense(units: int, inputs: int, use_bias: bool = True, lora_rank: int | None 
 def _input_layer(config: dict, call: Call) -> Counted:
     shape = config.get("batch_shape") or config.get("batch_input_shape")
     if shape is None and config.get("shape") is not None:
-        shape = [config.get("batch_size")] + list(config["shape"])
+        shape = [config.get("batch_size"), *list(config["shape"])]
     if shape is None:
         raise ShapeError("an InputLayer without 'batch_shape': expected keras.Input(shape=(...,))")
     return Counted(tuple(shape))
@@ -43,4 +43,4 @@ def _dense(config: dict, call: Call) -> Counted:
         raise ShapeError(f"Dense needs a known last axis, got input shape {shape}")
     units = config["units"]
     derivation = dense(units, shape[-1], config.get("use_bias", True), config.get("lora_rank"))
-    return Counted(shape[:-1] + (units,), derivation)
+    return Counted((*shape[:-1], units), derivation)

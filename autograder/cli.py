@@ -1,0 +1,45 @@
+"""The command line: ``python -m autograder COMMAND ...``.
+
+Each command lives in its own module under :mod:`autograder.commands` and exposes
+``add_parser(subparsers)``, which registers its arguments and sets ``run``, a
+function of the parsed arguments that returns the exit code. Any
+:class:`AutograderError` becomes one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .errors import AutograderError
+
+__all__ = ["main"]
+
+COMMANDS = ("count", "layers", "questions", "check", "grade", "release", "demo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"autograder.commands.{name}")
+        except ModuleNotFoundError as err:
+            if err.name != f"autograder.commands.{name}":
+                raise
+            continue  # a command not written yet
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except AutograderError as err:
+        print(f"autograder {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

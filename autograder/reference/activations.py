@@ -1,0 +1,1 @@
+"""Activations layers (`keras/src/layers/activations`)."""

@@ -1,0 +1,1 @@
+"""Applications layers (`keras/src/layers/applications`)."""

@@ -1,0 +1,1 @@
+"""Convolutional layers (`keras/src/layers/convolutional`)."""

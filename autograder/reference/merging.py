@@ -1,0 +1,1 @@
+"""Merging layers (`keras/src/layers/merging`)."""

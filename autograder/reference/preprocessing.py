@@ -1,0 +1,1 @@
+"""Preprocessing layers (`keras/src/layers/preprocessing`)."""

@@ -1,0 +1,1 @@
+"""Rnn layers (`keras/src/layers/rnn`)."""
