@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import ConfigError
 
-__all__ = ["load_config"]
+__all__ = ["load_config", "load_text"]
 
 _EXPECTED = ("expected the JSON of model.to_json(), a .keras archive, "
              "or a Keras model (Sequential or Functional)")
@@ -28,6 +28,11 @@ def load_config(source: Any) -> dict:
     if hasattr(source, "to_json"):  # a live Keras model, read through its config
         return _as_model(_parse(source.to_json(), "model.to_json()"), "the model")
     raise ConfigError(f"cannot read a model config from {type(source).__name__}; {_EXPECTED}")
+
+
+def load_text(text: str, where: str) -> dict:
+    """Parse JSON text that must be a model config; ``where`` names it in errors."""
+    return _as_model(_parse(text, where), where)
 
 
 def _read_file(path: Path) -> dict:
