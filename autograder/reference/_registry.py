@@ -121,18 +121,31 @@ def apply_layer(layer: dict, call: Call) -> Counted:
         raise ConfigError(f"expected a serialized Keras layer (a dict with 'class_name'), got {layer!r:.80}")
     rule = rule_for(layer)
     config = layer.get("config") or {}
+    _refuse_quantized(layer, config)
     try:
         counted = rule(config, call)
-    except ShapeError as err:
-        raise ShapeError(f"{_where(layer)}: {err}") from None
-    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError) as err:
-        if isinstance(err, ConfigError):
+    except ConfigError as err:  # ShapeError too: name the innermost layer once
+        if getattr(err, "located", False):
             raise
-        raise ConfigError(
+        located = type(err)(f"{_where(layer)}: {err}")
+        located.located = True
+        raise located from None
+    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError) as err:
+        located = ConfigError(
             f"{_where(layer)}: its config cannot be read ({type(err).__name__}: {err}); "
-            "expected a config written by Keras 3 (model.to_json() or a .keras file)"
-        ) from None
+            "expected a config written by Keras 3 (model.to_json() or a .keras file)")
+        located.located = True
+        raise located from None
     return counted.freeze() if config.get("trainable", True) is False else counted
+
+
+def _refuse_quantized(layer: dict, config: dict) -> None:
+    """Quantized weights are stored differently; counting them as float would be a guess."""
+    dtype = config.get("dtype")
+    policy = dtype.get("class_name", "") if isinstance(dtype, dict) else str(dtype or "")
+    if config.get("quantization_config") or "Quantized" in policy:
+        raise ConfigError(f"{_where(layer)} is quantized ({policy or 'quantization_config'}); the reference "
+                          "counter only counts float layers: count the model before quantizing it")
 
 
 def _where(layer: dict) -> str:
