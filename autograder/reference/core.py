@@ -1,13 +1,16 @@
-"""Core layers (``keras/src/layers/core``): InputLayer and Dense."""
+"""Core layers (``keras/src/layers/core``): InputLayer, Dense, EinsumDense, Embedding,
+ReversibleEmbedding, Identity, Masking and Lambda."""
 
 from __future__ import annotations
 
-from ..errors import ShapeError
-from ._expr import term
+from ..errors import ConfigError, ShapeError
+from ._axes import same_shape
+from ._einsum import analyze_einsum
+from ._expr import product, term
 from ._registry import Call, Counted, register
 from ._types import Derivation
 
-__all__ = ["dense"]
+__all__ = ["dense", "einsum_dense", "embedding", "reversible_embedding"]
 
 
 def dense(units: int, inputs: int, use_bias: bool = True, lora_rank: int | None = None) -> Derivation:
@@ -44,3 +47,96 @@ def _dense(config: dict, call: Call) -> Counted:
     units = config["units"]
     derivation = dense(units, shape[-1], config.get("use_bias", True), config.get("lora_rank"))
     return Counted((*shape[:-1], units), derivation)
+
+
+def einsum_dense(equation: str, output_shape, input_shape: tuple, bias_axes: str | None = None,
+                 lora_rank: int | None = None) -> Derivation:
+    """EinsumDense: a kernel shaped by the equation, plus a bias over ``bias_axes``.
+
+    >>> einsum_dense("ab,bc->ac", 64, (None, 32), bias_axes="c").formula
+    '32 × 64 + 64 = 2,112'
+    """
+    shapes = analyze_einsum(equation, bias_axes, input_shape, output_shape)
+    if None in shapes.kernel or (shapes.bias and None in shapes.bias):
+        raise ShapeError(f"EinsumDense {equation!r} on input shape {tuple(input_shape)} gives a "
+                         f"kernel of shape {shapes.kernel} with an unknown size; fix output_shape "
+                         "or give the Input a known size on the contracted axes")
+    kernel = product(shapes.kernel)
+    bias = product(d for d in shapes.bias if d != 1) if shapes.bias is not None else None
+    if not lora_rank:
+        return Derivation(kernel + bias if bias else kernel)
+    # LoRA: kernel frozen; A has the kernel's shape with the last axis replaced by the rank.
+    lora = product(shapes.kernel[:-1]) * term(lora_rank) + term(lora_rank) * term(shapes.kernel[-1])
+    return Derivation(lora + bias if bias else lora, kernel, note=f"LoRA rank {lora_rank}: kernel frozen")
+
+
+def embedding(input_dim: int, output_dim: int, lora_rank: int | None = None) -> Derivation:
+    """Embedding: one vector of ``output_dim`` numbers per token of the vocabulary.
+
+    >>> embedding(input_dim=1000, output_dim=64).formula
+    '1,000 × 64 = 64,000'
+    """
+    table = term(input_dim) * term(output_dim)
+    if not lora_rank:
+        return Derivation(table)
+    lora = term(lora_rank) * (term(input_dim) + term(output_dim))
+    return Derivation(lora, table, note=f"LoRA rank {lora_rank}: embeddings frozen")
+
+
+def reversible_embedding(input_dim: int, output_dim: int, tie_weights: bool = True) -> Derivation:
+    """ReversibleEmbedding: the embedding table, plus a reverse table unless the weights are tied.
+
+    >>> reversible_embedding(input_dim=10, output_dim=4, tie_weights=False).formula
+    '10 × 4 + 4 × 10 = 80'
+    """
+    table = term(input_dim) * term(output_dim)
+    return Derivation(table if tie_weights else table + term(output_dim) * term(input_dim))
+
+
+@register("EinsumDense")
+def _einsum_dense(config: dict, call: Call) -> Counted:
+    shape = call.shape
+    derivation = einsum_dense(config["equation"], config["output_shape"], shape,
+                              config.get("bias_axes"), config.get("lora_rank"))
+    output = analyze_einsum(config["equation"], config.get("bias_axes"), shape, config["output_shape"])
+    return Counted(output.output, derivation)
+
+
+@register("Embedding")
+def _embedding(config: dict, call: Call) -> Counted:
+    derivation = embedding(config["input_dim"], config["output_dim"], config.get("lora_rank"))
+    return Counted((*call.shape, config["output_dim"]), derivation)
+
+
+@register("ReversibleEmbedding")
+def _reversible_embedding(config: dict, call: Call) -> Counted:
+    derivation = reversible_embedding(config["input_dim"], config["output_dim"],
+                                      config.get("tie_weights", True))
+    shape = call.shape
+    if call.kwargs.get("reverse") or (len(call.args) > 1 and call.args[1] is True):
+        return Counted((*shape[:-1], config["input_dim"]), derivation)
+    return Counted((*shape, config["output_dim"]), derivation)
+
+
+@register("Identity", "Masking")
+def _same_shape(config: dict, call: Call) -> Counted:
+    return Counted(same_shape(call.shapes, "this layer"))
+
+
+@register("Lambda")
+def _lambda(config: dict, call: Call) -> Counted:
+    output_shape = config.get("output_shape")
+    if output_shape is None or isinstance(output_shape, dict):
+        raise ConfigError(
+            "a Lambda layer's output shape cannot be inferred without running its Python function, "
+            "which the reference counter never does; expected output_shape=(...) (without the "
+            "batch axis) in its config: create it as keras.layers.Lambda(fn, output_shape=(...))")
+    batch = call.shape[0] if call.shapes else None
+    return Counted(_with_batch(batch, output_shape))
+
+
+def _with_batch(batch, shape):
+    """Keras's rule: a Lambda's output_shape excludes the batch axis; nested lists are several outputs."""
+    if all(d is None or isinstance(d, int) for d in shape):
+        return (batch, *shape)
+    return [_with_batch(batch, s) for s in shape]
