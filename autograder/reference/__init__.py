@@ -19,13 +19,90 @@ from ._expr import Expr, product, term, total
 from ._load import load_config
 from ._registry import Call, Counted, apply_layer, known_classes, overriding, register
 from ._types import Derivation, LayerCount, ModelCount, ParamCount, Shape
-from .core import dense
+from .applications import layer_scale
+from .attention import additive_attention, attention, group_query_attention, multi_head_attention
+from .convolutional import (
+    conv1d,
+    conv1d_transpose,
+    conv2d,
+    conv2d_transpose,
+    conv3d,
+    conv3d_transpose,
+    depthwise_conv1d,
+    depthwise_conv2d,
+    separable_conv1d,
+    separable_conv2d,
+)
+from .core import dense, einsum_dense, embedding
 from .models import walk_model
+from .normalization import (
+    batch_normalization,
+    group_normalization,
+    layer_normalization,
+    rms_normalization,
+    spectral_normalization,
+)
+from .preprocessing import normalization
+from .rnn import conv_lstm1d, conv_lstm2d, conv_lstm3d, gru, lstm, simple_rnn
+
+# The formula functions of every layer that owns weights, named after the Keras class.
+FORMULAS = (
+    dense, einsum_dense, embedding, conv1d, conv2d, conv3d, conv1d_transpose, conv2d_transpose,
+    conv3d_transpose, depthwise_conv1d, depthwise_conv2d, separable_conv1d, separable_conv2d,
+    batch_normalization, layer_normalization, rms_normalization, group_normalization,
+    spectral_normalization, normalization, simple_rnn, lstm, gru, conv_lstm1d, conv_lstm2d, conv_lstm3d,
+    multi_head_attention, group_query_attention, attention, additive_attention, layer_scale,
+)
 
 __all__ = [
-    "Call", "Counted", "Derivation", "Expr", "LayerCount", "ModelCount", "ParamCount", "Shape",
-    "count", "count_layer", "dense", "known_classes", "load_config", "overriding", "product", "register",
-    "term", "total",
+    "FORMULAS",
+    "Call",
+    "Counted",
+    "Derivation",
+    "Expr",
+    "LayerCount",
+    "ModelCount",
+    "ParamCount",
+    "Shape",
+    "additive_attention",
+    "attention",
+    "batch_normalization",
+    "conv1d",
+    "conv1d_transpose",
+    "conv2d",
+    "conv2d_transpose",
+    "conv3d",
+    "conv3d_transpose",
+    "conv_lstm1d",
+    "conv_lstm2d",
+    "conv_lstm3d",
+    "count",
+    "count_layer",
+    "dense",
+    "depthwise_conv1d",
+    "depthwise_conv2d",
+    "einsum_dense",
+    "embedding",
+    "group_normalization",
+    "group_query_attention",
+    "gru",
+    "known_classes",
+    "layer_normalization",
+    "layer_scale",
+    "load_config",
+    "lstm",
+    "multi_head_attention",
+    "normalization",
+    "overriding",
+    "product",
+    "register",
+    "rms_normalization",
+    "separable_conv1d",
+    "separable_conv2d",
+    "simple_rnn",
+    "spectral_normalization",
+    "term",
+    "total",
 ]
 
 
