@@ -1,0 +1,39 @@
+"""Building the book with the same strict command as `make book`, and what the build printed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+BUILD_TIMEOUT = 3600  # seconds: a clean build executes every chapter, TensorFlow included
+
+# ipykernel 7 logs this on every kernel start when the kernel runs over TCP (as nbclient starts it).
+# It is the kernel's own log line, not a warning about the book.
+KERNEL_TRANSPORT_LINE = "Kernel is running over TCP without encryption"
+
+
+@dataclass(frozen=True)
+class Build:
+    """The outcome of one `jupyter-book build`: its exit code and everything it printed."""
+
+    returncode: int
+    output: str
+
+    def warnings(self) -> list[str]:
+        """Every printed line that mentions a warning, except the kernel's transport notice."""
+        return [line for line in self.output.splitlines()
+                if "WARNING" in line and KERNEL_TRANSPORT_LINE not in line]
+
+
+def build_book() -> Build:
+    """Run the strict build into ROOT/_build, exactly as `make book` does."""
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", ".", "-W", "-n", "--keep-going"]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=BUILD_TIMEOUT, check=False)
+    return Build(done.returncode, done.stdout + done.stderr)
