@@ -1,0 +1,99 @@
+"""The solution notebooks as nbgrader source, read without running them (no kernel, no Keras)."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from nbgrader.nbgraderformat import MetadataValidator
+
+from autograder import course
+from autograder.grading.questions import all_questions, get_question
+
+CHECK_LINE = re.compile(r'^check\("([a-z0-9_.]+)", (\w+)\)$')
+
+
+def _nb(assignment: str):
+    return nbformat.read(course.solution_path(assignment), as_version=4)
+
+
+def _cells(assignment: str, kind: str) -> list:
+    """Cells by nbgrader role: 'test' (autograded), 'answer' (code solution), 'manual' (graded by hand)."""
+    out = []
+    for cell in _nb(assignment).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        role = ("manual" if meta.get("grade") and meta.get("solution") else "test" if meta.get("grade")
+                else "answer" if meta.get("solution") else None)
+        if role == kind:
+            out.append(cell)
+    return out
+
+
+def _visible(source: str) -> str:
+    return source.split("### BEGIN HIDDEN TESTS", maxsplit=1)[0].strip()
+
+
+def test_nbgrader_metadata_is_valid(assignment):
+    """Does every cell's nbgrader metadata pass nbgrader's own schema (so generate_assignment accepts it)?"""
+    validator = MetadataValidator()
+    for cell in _nb(assignment).cells:
+        validator.validate_cell(cell)
+
+
+def test_test_cells_are_one_check_line(assignment):
+    """Is each test cell's visible part one line, check("<question id>", <answer>)?"""
+    for cell in _cells(assignment, "test"):
+        assert CHECK_LINE.match(_visible(cell.source)), cell.source
+
+
+def test_every_bank_question_is_asked_once(assignment):
+    """Does the notebook ask each of its assignment's bank questions exactly once, in bank order?"""
+    asked = [CHECK_LINE.match(_visible(c.source)).group(1) for c in _cells(assignment, "test")]
+    assert asked == [q.id for q in all_questions(assignment)]
+
+
+def test_enough_questions_of_every_kind(assignment):
+    """Are there at least 5 autograded questions, covering count, function and budget kinds?"""
+    asked = [get_question(CHECK_LINE.match(_visible(c.source)).group(1)) for c in _cells(assignment, "test")]
+    assert len(asked) >= 5
+    assert {q.kind for q in asked} == {"count", "function", "budget"}
+
+
+def test_prompts_come_from_the_bank(assignment):
+    """Does each question's markdown carry the bank's prompt verbatim (so a budget's target cannot drift)?"""
+    text = "\n".join(c.source for c in _nb(assignment).cells if c.cell_type == "markdown")
+    for question in all_questions(assignment):
+        assert question.prompt in text, question.id
+
+
+def test_an_explanation_is_graded_by_hand(assignment):
+    """Is there at least one markdown answer cell graded by hand, with points?"""
+    manual = _cells(assignment, "manual")
+    assert manual and all(c.cell_type == "markdown" and c.metadata.nbgrader["points"] > 0 for c in manual)
+
+
+@pytest.mark.parametrize("word", ["count_params", "summary(", "keras", "autograder", "reference"])
+def test_solutions_derive_rather_than_ask_keras(assignment, word):
+    """Does every solution derive its number by arithmetic, without Keras or the reference counter?"""
+    for cell in _cells(assignment, "answer"):
+        assert word not in cell.source, cell.source
+
+
+def test_solutions_are_marked_for_release(assignment):
+    """Does every answer cell hold a BEGIN/END SOLUTION region for nbgrader to clear?"""
+    for cell in _cells(assignment, "answer"):
+        assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
+
+
+def test_the_course_has_at_least_40_questions():
+    """Do the eight assignments hold at least 40 autograded questions between them?"""
+    assert len(course.ASSIGNMENTS) >= 8
+    assert sum(len(_cells(a, "test")) for a in course.ASSIGNMENTS) >= 40
+
+
+def test_the_course_and_the_bank_list_the_same_assignments():
+    """Do autograder.course and the question bank name the same eight assignments, in order?"""
+    from autograder.grading import questions
+
+    assert course.ASSIGNMENTS == questions.ASSIGNMENTS
