@@ -2,6 +2,9 @@
 
 A layer called several times (a shared layer, a reused model) owns one set of
 weights, built on its first call: it is counted once, as ``count_params()`` does.
+A model with ``trainable: false`` moves every weight of its layers to non-trainable.
+Keras operations used on symbolic tensors (``x + 3``, ``keras.ops.multiply``)
+are graph nodes without weights; like Keras, a model's ``layers`` omits them.
 """
 
 from __future__ import annotations
@@ -10,14 +13,31 @@ from ..errors import ConfigError
 from ._expr import term
 from ._registry import Call, Counted, apply_layer, register
 from ._types import Derivation, LayerCount, ParamCount
+from .operations import count_operation, is_operation
 
 __all__ = ["walk_model"]
+
+_MODEL_CLASSES = ("Sequential", "Functional", "Model")
 
 
 def walk_model(model: dict) -> tuple[list[LayerCount], object, ParamCount]:
     """Count a serialized model: its layers as ``model.layers`` lists them, its output, totals."""
+    _check_model(model)
+    if model.get("class_name") not in _MODEL_CLASSES:  # a subclass keeping the config format
+        kind = "Functional" if "input_layers" in model["config"] else "Sequential"
+        model = {**model, "class_name": kind}
     counted = apply_layer(model, Call())
     return list(counted.children), counted.output, _sum(counted.children)
+
+
+def _check_model(model: dict) -> None:
+    config = model.get("config") or {}
+    if model.get("class_name") not in _MODEL_CLASSES and not isinstance(config.get("layers"), list):
+        raise ConfigError(
+            f"'{model.get('class_name')}' is not a Sequential or Functional model config: a "
+            "subclassed model's config does not describe its layers or how they connect, so its "
+            "weights cannot be derived from it; call the model once on data and count it with "
+            "Keras (autograder.live.count_model(model)), or rewrite it as a Functional model")
 
 
 @register("Sequential")
@@ -37,63 +57,102 @@ def _sequential(config: dict, call: Call) -> Counted:
 @register("Functional", "Model")
 def _functional(config: dict, call: Call) -> Counted:
     layers = _layer_list(config)
-    if "input_layers" not in config:
-        raise ConfigError("a Functional config without 'input_layers': expected model.to_json() output")
-    results: dict[str, Counted] = {}
-    outputs: dict[tuple[str, int], list] = {}
-    pending = [(layer, i, node) for layer in layers for i, node in enumerate(_nodes(layer))]
-    for layer in layers:
-        if not _nodes(layer):  # an InputLayer
-            results[layer["name"]] = apply_layer(layer, Call())
-            outputs[(layer["name"], 0)] = _flatten(results[layer["name"]].output)
-    while pending:
-        waiting = [p for p in pending if not _apply_node(*p, results, outputs)]
-        if len(waiting) == len(pending):
-            names = ", ".join(sorted({p[0].get("name", "?") for p in waiting}))
-            raise ConfigError(f"the model graph cannot be resolved: layers {names} wait for "
-                              "inputs no layer produces; is the config complete?")
-        pending = waiting
-    children = [_as_layer(layer, results[layer["name"]]) for layer in layers]
-    out = [outputs[(n, i)][j] for n, i, j in _refs(config.get("output_layers"))]
+    if "input_layers" not in config or "output_layers" not in config:
+        raise ConfigError("a Functional model config without 'input_layers' and 'output_layers': "
+                          "expected the output of model.to_json() or a .keras file")
+    graph = _Graph(layers)
+    graph.run()
+    children = [_as_layer(layer, graph.results[layer["name"]])
+                for layer in layers if not is_operation(layer)]
+    out = graph.model_outputs(config["output_layers"])
     return _model_counted(out[0] if len(out) == 1 else out, children)
 
 
-def _apply_node(layer, index, node, results, outputs) -> bool:
-    try:
-        args = _resolve(node.get("args", []), outputs)
-        kwargs = _resolve(node.get("kwargs", {}), outputs)
-    except LookupError:
-        return False
-    counted = apply_layer(layer, Call(tuple(args), kwargs))
-    results.setdefault(layer["name"], counted)
-    outputs[(layer["name"], index)] = _flatten(counted.output)
-    return True
+class _Graph:
+    """The layer calls of a Functional config, applied in dependency order as Keras does."""
+
+    def __init__(self, layers: list):
+        self.layers = layers
+        self.results: dict[str, Counted] = {}  # each layer's first call: where weights are built
+        self.outputs: dict[tuple[str, int], list] = {}  # (layer, node index) -> output shapes
+        self.functional = {layer["name"] for layer in layers if _is_functional(layer)}
+        self.todo = {layer["name"]: list(_nodes(layer)) for layer in layers}
+
+    def run(self) -> None:
+        for layer in self.layers:
+            if not self.todo[layer["name"]]:  # an InputLayer: no inbound node
+                self._record(layer, 0, apply_layer(layer, Call()))
+        while any(self.todo.values()):
+            if not any([self._advance(layer) for layer in self.layers]):
+                self._unresolved()
+
+    def _advance(self, layer: dict) -> bool:
+        """Apply this layer's pending calls in order, until one waits for an input; any applied?"""
+        name, done = layer["name"], False
+        while self.todo[name]:
+            try:
+                call = Call(tuple(self._resolve(self.todo[name][0].get("args", []))),
+                            self._resolve(self.todo[name][0].get("kwargs", {})))
+            except LookupError:
+                return done
+            index = len(_nodes(layer)) - len(self.todo[name])
+            self._record(layer, index, _apply(layer, call))
+            self.todo[name].pop(0)
+            done = True
+        return done
+
+    def _record(self, layer: dict, index: int, counted: Counted) -> None:
+        self.results.setdefault(layer["name"], counted)
+        self.outputs[(layer["name"], index)] = _flatten(counted.output)
+
+    def _resolve(self, value):
+        """Replace each serialized Keras tensor by its shape; LookupError if not yet known."""
+        if isinstance(value, dict):
+            if value.get("class_name") == "__keras_tensor__":
+                name, node, index = value["config"]["keras_history"]
+                return self.outputs[(name, node)][index]
+            return {k: self._resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._resolve(v) for v in value]
+        return value
+
+    def model_outputs(self, refs) -> list:
+        """The shapes named by ``output_layers`` ([layer, node, tensor] leaves, any nesting)."""
+        if isinstance(refs, list) and len(refs) == 3 and isinstance(refs[0], str):
+            name, node, index = refs
+            node -= name in self.functional  # Keras numbers a nested Functional's calls from 1
+            try:
+                return [self.outputs[(name, node)][index]]
+            except (KeyError, IndexError):
+                raise ConfigError(f"the model's output_layers name {refs}, which no layer call "
+                                  "produces; is the config complete?") from None
+        values = refs.values() if isinstance(refs, dict) else refs
+        return [shape for ref in values for shape in self.model_outputs(ref)]
+
+    def _unresolved(self) -> None:
+        names = ", ".join(sorted(name for name, nodes in self.todo.items() if nodes))
+        raise ConfigError(f"the model graph cannot be resolved: layers {names} wait for inputs "
+                          "that no layer produces; is the config complete?")
 
 
-def _resolve(value, outputs):
-    """Replace each serialized Keras tensor by its shape; LookupError if not yet known."""
-    if isinstance(value, dict):
-        if value.get("class_name") == "__keras_tensor__":
-            name, node, index = value["config"]["keras_history"]
-            return outputs[(name, node)][index]
-        return {k: _resolve(v, outputs) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_resolve(v, outputs) for v in value]
-    return value
+def _apply(layer: dict, call: Call) -> Counted:
+    return count_operation(layer, call) if is_operation(layer) else apply_layer(layer, call)
+
+
+def _is_functional(layer: dict) -> bool:
+    config = layer.get("config") or {}
+    return layer.get("class_name") == "Functional" or "input_layers" in config
 
 
 def _nodes(layer: dict) -> list:
+    if not isinstance(layer, dict) or "name" not in layer:
+        raise ConfigError(f"expected each entry of a Functional config's 'layers' to be a layer "
+                          f"dict with a 'name', got {layer!r:.80}")
     nodes = layer.get("inbound_nodes") or []
     if nodes and not isinstance(nodes[0], dict):
         raise ConfigError(f"layer '{layer.get('name')}' has inbound nodes in the Keras 2 format; "
                           "expected a Keras 3 config: load the model in Keras 3 and save it again")
     return nodes
-
-
-def _refs(refs):
-    if not refs:
-        return []
-    return [refs] if isinstance(refs[0], str) else refs
 
 
 def _layer_list(config: dict) -> list:
@@ -106,11 +165,11 @@ def _layer_list(config: dict) -> list:
 
 
 def _sequential_input(config: dict, layers: list, call: Call):
+    first = layers[0] if layers else {}
+    if first.get("class_name") == "InputLayer":  # weights were built on this shape
+        return apply_layer(first, Call()).output
     if call.args or call.kwargs:
         return call.shape
-    first = layers[0] if layers else {}
-    if first.get("class_name") == "InputLayer":
-        return apply_layer(first, Call()).output
     if config.get("build_input_shape"):
         return tuple(config["build_input_shape"])
     raise ConfigError("the Sequential model has no input shape, so it is not built and has no "
