@@ -12,3 +12,7 @@ __all__ = [
     "AutograderError", "ConfigError", "LiveKerasError", "QuestionError", "ShapeError",
     "UnknownLayerError",
 ]
+
+from .grading import Verdict, check, used_keras_to_count, verdict
+
+__all__ += ["Verdict", "check", "used_keras_to_count", "verdict"]

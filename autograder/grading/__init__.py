@@ -1,0 +1,20 @@
+"""Grading: questions, answers, the misconception catalogue and the verdict on an answer.
+
+A grade cell is one line, ``check("dense.seed.layer1", answer)``: it returns for a right
+answer and raises :class:`AssertionError` whose message is the feedback for a wrong one.
+:func:`verdict` gives the same result as a :class:`Verdict` value.
+
+- :mod:`.questions` and ``bank/``: the questions (count, function, budget) and their models;
+- :mod:`.answers`: which answers are numbers at all;
+- :mod:`.mistakes`: the misconception catalogue, each a wrong formula with its feedback;
+- :mod:`.verify`: answer keys checked against live Keras once, cached by content;
+- :mod:`.feedback`: the words the learner reads.
+"""
+
+from __future__ import annotations
+
+from .feedback import used_keras_to_count
+from .questions import Question, all_questions, get_question
+from .verdicts import Verdict, check, verdict
+
+__all__ = ["Question", "Verdict", "all_questions", "check", "get_question", "used_keras_to_count", "verdict"]

@@ -1,0 +1,101 @@
+"""The words of a verdict: what the learner sees in nbgrader or on the command line.
+
+Feedback names the idea and the direction of the error, never the expected number for a
+count or budget question. :func:`used_keras_to_count` tells whether an answer cell let Keras
+do the counting.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..reference import ModelCount
+
+__all__ = ["GRADER_BUG", "KERAS_USED", "correct", "grader_bug", "used_keras_to_count", "wrong_count"]
+
+GRADER_BUG = ("GRADER BUG (not your mistake): for question {question} {detail}. Your answer is "
+              "accepted and loses no points. Please report this message to the course staff.")
+KERAS_USED = ("Your answer cell asks Keras for the count ({calls}). The exercise is to derive the "
+              "number yourself: replace the call by your own arithmetic.")
+
+_COUNTING = {"count_params", "summary", "count_layer"}
+_COUNTER_MODULES = ("autograder.reference", "autograder.live")
+
+
+def correct(answer: int) -> str:
+    return f"Correct: {answer:,}."
+
+
+def grader_bug(question: str, detail: str) -> str:
+    return GRADER_BUG.format(question=question, detail=detail)
+
+
+def wrong_count(answer: int, expected: int, asks: str, right: ModelCount, found=None) -> str:
+    """Feedback for a wrong number: the direction, then the misconception (a
+    :class:`~autograder.grading.mistakes.Diagnosis`) or where to look."""
+    direction = "too high" if answer > expected else "too low"
+    head = f"Not yet: {answer:,} is {direction}."
+    if found is not None:
+        where = f" in layer `{found.layer}`" if found.layer else ""
+        mistake = found.mistake
+        return f"{head} Likely misconception [{mistake.code}]{where}: {mistake.title}. {mistake.feedback}"
+    return f"{head} {_where_to_look(asks, right)}"
+
+
+def _where_to_look(asks: str, right: ModelCount) -> str:
+    if asks.startswith("layer:"):
+        layer = right.layer(asks.removeprefix("layer:"))
+        return (f"Re-derive layer `{layer.name}` ({layer.class_name}) from its input shape, weight by "
+                "weight (kernel, bias, any extra state).")
+    weighted = [layer for layer in right.layers if layer.params.total]
+    biggest = max(weighted, key=lambda layer: layer.params.total, default=None)
+    start = f" Start with `{biggest.name}` ({biggest.class_name}), which holds the most." if biggest else ""
+    split = {"trainable": " Count only trainable weights.",
+             "non_trainable": " Count only non-trainable weights."}.get(asks, "")
+    return f"Re-derive each layer's count from its input shape and add them up.{start}{split}"
+
+
+def used_keras_to_count(source_code: object) -> bool:
+    """Does this cell's code ask Keras (or the reference counter) for the count?
+
+    Looks, in the syntax tree, for calls to ``count_params()``, ``summary()`` or
+    ``count_layer()`` and for uses of ``autograder.reference`` / ``autograder.live``. IPython
+    magics and shell lines are ignored; code that does not parse is searched as text."""
+    return bool(counting_calls(source_code))
+
+
+def counting_calls(source_code: object) -> list[str]:
+    """The counting calls found in a cell (see :func:`used_keras_to_count`)."""
+    if not isinstance(source_code, str):
+        return []
+    lines = [line for line in source_code.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError):
+        return sorted(set(re.findall(r"\b(count_params|summary|count_layer)\s*\(", source_code)))
+    return sorted({found for node in ast.walk(tree) for found in _counting(node)})
+
+
+def _counting(node: ast.AST):
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name in _COUNTING:
+            yield f"{name}()"
+    if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(_COUNTER_MODULES):
+        yield f"from {node.module} import ..."
+    if isinstance(node, ast.ImportFrom) and node.module == "autograder":
+        for alias in node.names:
+            if alias.name in ("reference", "live"):
+                yield f"autograder.{alias.name}"
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.name.startswith(_COUNTER_MODULES):
+                yield f"import {alias.name}"
+    if isinstance(node, ast.Attribute) and node.attr in ("reference", "live") and _is_name(node.value, "autograder"):
+        yield f"autograder.{node.attr}"
+
+
+def _is_name(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name

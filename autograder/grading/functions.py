@@ -1,0 +1,147 @@
+"""Grading a learner's counting function on many seeded random arguments.
+
+The same question always draws the same arguments (the random generator is seeded with
+the question id), so feedback is reproducible. Each call is guarded: an exception, an odd
+return value or a call that runs too long becomes a message naming the arguments, never
+a crash of the grader. The expected value for the failing arguments is shown; the formula is not.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .answers import describe, parse_count
+from .questions import Question
+
+__all__ = ["CASES", "TIME_LIMIT", "Case", "Outcome", "cases", "run_cases"]
+
+CASES = 60  # random argument sets per question
+TIME_LIMIT = 5.0  # seconds for all the calls of one question
+
+
+@dataclass(frozen=True)
+class Case:
+    """One set of arguments: what the learner's function is called with, and the full set."""
+
+    given: dict
+    full: dict
+
+    def call_text(self, name: str) -> str:
+        return f"{name}({', '.join(f'{k}={v!r}' for k, v in self.given.items())})"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The first failing case (None: every case passed) and what went wrong."""
+
+    case: Case | None = None
+    problem: str = ""
+    got: int | None = None
+    expected: int | None = None
+
+
+def cases(question: Question, n: int = CASES, hidden: bool = False) -> list[Case]:
+    """The seeded argument sets: optional arguments are left out a third of the time.
+    ``hidden`` draws a different set (for nbgrader's hidden tests)."""
+    rng = random.Random(f"{question.id}:hidden" if hidden else question.id)
+    out = []
+    for _ in range(n):
+        given, full = {}, {}
+        for arg in question.arguments:
+            value = rng.choice(arg.values)
+            full[arg.name] = value
+            if not (arg.optional and rng.random() < 1 / 3):
+                given[arg.name] = value
+            else:
+                full[arg.name] = arg.default
+        out.append(Case(given, full))
+    return out
+
+
+def run_cases(question: Question, function: Callable, limit: float | None = None,
+              hidden: bool = False) -> tuple[Outcome, list]:
+    """Call ``function`` on every case; the first failure, and the (case, got, expected) mismatches."""
+    deadline = time.monotonic() + (TIME_LIMIT if limit is None else limit)
+    mismatches = []
+    first = Outcome()
+    for case in cases(question, hidden=hidden):
+        expected = question.formula(**case.full).params.total
+        result = _guarded(function, case.given, deadline - time.monotonic())
+        outcome = _judge(question, case, result, expected)
+        if outcome is None:
+            continue
+        first = first if first.case else outcome
+        if outcome.got is None:
+            break  # an exception, an odd type or a timeout: later cases would repeat it
+        mismatches.append((case, outcome.got, expected))
+    return first, mismatches
+
+
+def _judge(question: Question, case: Case, result, expected: int) -> Outcome | None:
+    name = question.function_name
+    call = case.call_text(name)
+    if isinstance(result, _Failure):
+        return Outcome(case, f"{call} {result.text}")
+    parsed = parse_count(result, "a parameter count")
+    if not parsed.ok:
+        return Outcome(case, f"{call} returned {describe(result)}, which is not a usable count: "
+                             f"{parsed.problem}")
+    if parsed.value != expected:
+        return Outcome(case, f"{call} returned {parsed.value:,}, expected {expected:,}.",
+                       parsed.value, expected)
+    return None
+
+
+class _Failure:
+    def __init__(self, text: str):
+        self.text = text
+
+
+class _TimedOut(BaseException):
+    """Raised inside the learner's function when its time is up (BaseException: their
+    ``except Exception`` cannot swallow it)."""
+
+
+def _guarded(function: Callable, kwargs: dict, seconds: float):
+    if seconds <= 0:
+        return _Failure("was not called: the time limit was used up by earlier calls (is the function slow?)")
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        return _with_alarm(function, kwargs, seconds)
+    return _in_thread(function, kwargs, seconds)
+
+
+def _with_alarm(function: Callable, kwargs: dict, seconds: float):
+    def stop(signum, frame):
+        raise _TimedOut
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return function(**kwargs)
+    except _TimedOut:
+        return _Failure(f"did not return within {TIME_LIMIT:g} seconds (an infinite loop?)")
+    except (Exception, SystemExit) as err:
+        return _Failure(f"raised {type(err).__name__}: {err}")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _in_thread(function: Callable, kwargs: dict, seconds: float):
+    box: list = []
+
+    def target():
+        try:
+            box.append(function(**kwargs))
+        except (Exception, SystemExit) as err:
+            box.append(_Failure(f"raised {type(err).__name__}: {err}"))
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    return box[0] if box else _Failure(f"did not return within {TIME_LIMIT:g} seconds (an infinite loop?)")

@@ -1,0 +1,162 @@
+"""The autograded questions: what each asks, about which model, and its answer key.
+
+A question is one of three kinds:
+
+- ``count``: derive a number about the question's model. ``asks`` is ``total``,
+  ``trainable``, ``non_trainable`` or ``layer:<layer name>`` (that layer's total).
+- ``function``: implement a counting function (``signature``); the learner's callable is
+  run on many seeded random arguments and compared with the reference ``formula``.
+- ``budget``: choose the value of one ``knob`` (a layer's config key) so that the model's
+  ``asks`` quantity equals ``target``; the model is rebuilt with the value and counted.
+
+The key is never stored: it is computed by :func:`autograder.reference.count` from the
+model's Keras config (``bank/models/<model_name>.json``), and verified against live Keras
+(:mod:`autograder.grading.verify`).
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from ..errors import QuestionError
+from ..reference import ModelCount, ParamCount, count
+
+__all__ = ["ASSIGNMENTS", "KINDS", "Arg", "Question", "all_questions", "amount", "get_question",
+           "load_model", "with_knob"]
+
+ASSIGNMENTS = ("a01_the_question", "a02_dense", "a03_trainable", "a04_convolutions",
+               "a05_embeddings_normalization", "a06_recurrent", "a07_attention", "a08_functional")
+KINDS = ("count", "function", "budget")
+MODELS = Path(__file__).parent / "bank" / "models"
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a function question: its name and the values it is drawn from.
+
+    ``default`` is the signature's default (``None`` if it has none); arguments with a
+    default are sometimes left out, so the learner's default is tested too."""
+
+    name: str
+    values: tuple | range
+    default: object = None
+
+    @property
+    def optional(self) -> bool:
+        return self.default is not None
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    """One autograded question (see the module docstring for the three kinds)."""
+
+    id: str
+    assignment: str
+    kind: str
+    asks: str
+    prompt: str
+    model: dict | None = None
+    model_name: str | None = None
+    signature: str | None = None
+    arguments: tuple[Arg, ...] = ()
+    formula: Callable | None = field(default=None, repr=False)
+    layer: Callable | None = field(default=None, repr=False)
+    knob: tuple[str, str] | None = None
+
+    @property
+    def function_name(self) -> str | None:
+        return self.signature.partition("(")[0] if self.signature else None
+
+    @property
+    def target(self) -> int | None:
+        """A budget question's target: the count of its model as stored in the bank."""
+        return amount(count(self.model), self.asks) if self.kind == "budget" else None
+
+    def to_dict(self) -> dict:
+        """The JSON form printed by ``python -m autograder questions --json``."""
+        out = {"id": self.id, "assignment": self.assignment, "kind": self.kind, "asks": self.asks,
+               "model": self.model, "prompt": self.prompt}
+        if self.kind == "function":
+            out["signature"] = self.signature
+        if self.kind == "budget":
+            out["knob"] = {"layer": self.knob[0], "key": self.knob[1]}
+            out["target"] = self.target
+        return out
+
+
+def amount(counted: ModelCount, asks: str) -> int:
+    """The quantity a question asks for, read from a model's count."""
+    if asks.startswith("layer:"):
+        return counted.layer(asks.removeprefix("layer:")).params.total
+    params: ParamCount = counted.params
+    if asks in ("total", "trainable", "non_trainable"):
+        return getattr(params, asks)
+    raise QuestionError(f"a question asks for {asks!r}; expected total, trainable, non_trainable "
+                        "or layer:<layer name>")
+
+
+def load_model(name: str) -> dict:
+    """A bank model's Keras config, read from ``bank/models/<name>.json``."""
+    path = MODELS / f"{name}.json"
+    if not path.exists():
+        raise QuestionError(f"the question bank has no model file {path.name}; regenerate the bank "
+                            "models with `python -m autograder questions --refresh`")
+    return json.loads(path.read_text())
+
+
+def with_knob(question: Question, value: int) -> dict:
+    """A budget question's model with its knob set to ``value`` (a fresh copy)."""
+    model = copy.deepcopy(question.model)
+    layer_name, key = question.knob
+    config = _find_layer(model, layer_name)
+    old = config.get(key)
+    config[key] = [value] * len(old) if isinstance(old, list) else value
+    return model
+
+
+def _find_layer(model: dict, name: str) -> dict:
+    for layer in (model.get("config") or {}).get("layers", []):
+        config = layer.get("config") or {}
+        if config.get("name") == name or layer.get("name") == name:
+            return config
+        if "layers" in config:
+            try:
+                return _find_layer(layer, name)
+            except QuestionError:
+                pass
+    raise QuestionError(f"the bank model has no layer named {name!r} for this budget question")
+
+
+@cache
+def _bank() -> dict[str, Question]:
+    questions: dict[str, Question] = {}
+    for assignment in ASSIGNMENTS:
+        module = importlib.import_module(f"autograder.grading.bank.{assignment}")
+        for question in module.questions():
+            if question.id in questions:
+                raise QuestionError(f"the question id {question.id!r} is defined twice in the bank")
+            questions[question.id] = question
+    return questions
+
+
+def all_questions(assignment: str | None = None) -> list[Question]:
+    """Every autograded question, in book order (or one assignment's)."""
+    return [q for q in _bank().values() if assignment in (None, q.assignment)]
+
+
+def get_question(question_id: object) -> Question:
+    """The question with this id; :class:`QuestionError` with the known ids if there is none."""
+    questions = _bank()
+    if isinstance(question_id, str) and question_id in questions:
+        return questions[question_id]
+    prefix = question_id.split(".")[0] if isinstance(question_id, str) else ""
+    near = [q for q in questions if q.startswith(prefix + ".")] if prefix else []
+    hint = f"; ids starting with {prefix!r}: {', '.join(near)}" if near else (
+        "; list them with `python -m autograder questions`")
+    raise QuestionError(f"unknown question id {question_id!r}{hint}")
