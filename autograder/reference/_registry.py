@@ -24,23 +24,25 @@ __all__ = ["Call", "Counted", "apply_layer", "known_classes", "overriding", "reg
 
 @dataclass(frozen=True)
 class Call:
-    """The inputs of one call of a layer, with every tensor replaced by its shape."""
+    """The inputs of one call of a layer, with every tensor replaced by its shape.
+
+    ``shapes`` is every input shape, flattened in order: positional first, then keyword."""
 
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
+    shapes: list[Shape] = field(init=False, repr=False, compare=False)
 
-    @property
-    def shapes(self) -> list[Shape]:
-        """Every input shape, flattened in order: positional first, then keyword."""
-        return list(_shapes_in(list(self.args))) + list(_shapes_in(self.kwargs))
+    def __post_init__(self) -> None:
+        # Found once here: a rule often reads `shape` several times. (The class is frozen.)
+        shapes = _shapes_in(self.args, [])
+        object.__setattr__(self, "shapes", _shapes_in((self.kwargs,), shapes) if self.kwargs else shapes)
 
     @property
     def shape(self) -> Shape:
         """The first input's shape: what a single-input layer is built on."""
-        shapes = self.shapes
-        if not shapes:
+        if not self.shapes:
             raise ShapeError("the layer was called without any input tensor")
-        return shapes[0]
+        return self.shapes[0]
 
     @classmethod
     def on(cls, *shapes: Shape) -> Call:
@@ -48,12 +50,15 @@ class Call:
         return cls(args=tuple(tuple(s) for s in shapes))
 
 
+_NO_WEIGHTS = Derivation()  # immutable, so every weightless layer can share it
+
+
 @dataclass(frozen=True)
 class Counted:
     """What a rule returns: the output shape(s) and the derivation of the weights."""
 
     output: Any
-    derivation: Derivation = field(default_factory=Derivation)
+    derivation: Derivation = _NO_WEIGHTS
     children: tuple[LayerCount, ...] = ()
 
     def freeze(self) -> Counted:
@@ -104,11 +109,13 @@ def rule_for(layer: dict) -> Rule:
     """The rule for a serialized layer dict; raises :class:`UnknownLayerError`."""
     _load_families()
     class_name = layer.get("class_name")
-    registered = layer.get("registered_name") or ""
     overrides = _OVERRIDES.get()
     if class_name in overrides:
         return overrides[class_name]
-    for key in (class_name, registered, registered.rpartition(">")[2]):
+    if class_name and class_name in _RULES:  # the usual case: a built-in Keras class
+        return _RULES[class_name]
+    registered = layer.get("registered_name") or ""
+    for key in (registered, registered.rpartition(">")[2]):
         if key and key in _RULES:
             return _RULES[key]
     name = layer.get("name") or (layer.get("config") or {}).get("name")
@@ -153,15 +160,16 @@ def _where(layer: dict) -> str:
     return f"layer '{name}' ({layer.get('class_name')})"
 
 
-def _shapes_in(value: Any):
-    if isinstance(value, tuple):
-        yield value
-    elif isinstance(value, list):
-        for v in value:
-            yield from _shapes_in(v)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _shapes_in(v)
+def _shapes_in(values, found: list) -> list:
+    """Append to ``found`` every shape (tuple) among ``values``, looking inside lists and dicts."""
+    for value in values:
+        if isinstance(value, tuple):
+            found.append(value)
+        elif isinstance(value, list):
+            _shapes_in(value, found)
+        elif isinstance(value, dict):
+            _shapes_in(value.values(), found)
+    return found
 
 
 _LOADED = False

@@ -45,14 +45,17 @@ def normalize_tuple(value, n: int, name: str, allow_zero: bool = False) -> tuple
     Like Keras's ``standardize_tuple``, each int must be positive (or ``>= 0`` with ``allow_zero``)."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = (value,) * n
-    if not (isinstance(value, (list, tuple)) and len(value) == n and all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value)):
+    if not (isinstance(value, (list, tuple)) and len(value) == n and all(map(_is_int, value))):
         raise ConfigError(f"`{name}` must be an int or a tuple of {n} ints, got {name}={value!r}; "
                           f"write e.g. {name}={(2,) * n if n > 1 else 2}")
-    if any(v < (0 if allow_zero else 1) for v in value):
+    if n and min(value) < (0 if allow_zero else 1):
         bound = ">= 0" if allow_zero else "> 0"
         raise ConfigError(f"every value of `{name}` must be {bound}, got {name}={value!r}")
     return tuple(value)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def normalize_pairs(value, n: int, name: str) -> tuple[tuple[int, int], ...]:

@@ -13,7 +13,7 @@ Transposed, depthwise and separable convolutions rearrange the same pieces.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import ConfigError, ShapeError
 from ._expr import Expr, product, term
@@ -187,9 +187,8 @@ def separable_conv2d(filters: int, kernel_size, input_channels: int, depth_multi
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
-class _Window:
-    """A convolution's geometry, read from its config."""
+class _Window(NamedTuple):
+    """A convolution's geometry, read from its config (a named tuple: cheap to build, immutable)."""
 
     rank: int
     kernel: tuple

@@ -27,7 +27,7 @@ def walk_model(model: dict) -> tuple[list[LayerCount], object, ParamCount]:
         kind = "Functional" if "input_layers" in model["config"] else "Sequential"
         model = {**model, "class_name": kind}
     counted = apply_layer(model, Call())
-    return list(counted.children), counted.output, _sum(counted.children)
+    return list(counted.children), counted.output, counted.derivation.params  # the sum of its layers
 
 
 def _check_model(model: dict) -> None:
@@ -63,7 +63,7 @@ def _functional(config: dict, call: Call) -> Counted:
     graph = _Graph(layers)
     graph.run()
     children = [_as_layer(layer, graph.results[layer["name"]])
-                for layer in layers if not is_operation(layer)]
+                for layer in layers if layer["name"] not in graph.operations]
     out = graph.model_outputs(config["output_layers"])
     return _model_counted(out[0] if len(out) == 1 else out, children)
 
@@ -75,35 +75,51 @@ class _Graph:
         self.layers = layers
         self.results: dict[str, Counted] = {}  # each layer's first call: where weights are built
         self.outputs: dict[tuple[str, int], list] = {}  # (layer, node index) -> output shapes
-        self.functional = {layer["name"] for layer in layers if _is_functional(layer)}
-        self.todo = {layer["name"]: list(_nodes(layer)) for layer in layers}
+        self.nodes: dict[str, list] = {}  # each layer's calls (inbound nodes), in order
+        self.functional, self.operations = set(), set()  # nested Functional models; Keras operations
+        for layer in layers:
+            nodes = _nodes(layer)  # checks the layer's format first
+            self.nodes[layer["name"]] = nodes
+            if _is_functional(layer):
+                self.functional.add(layer["name"])
+            if is_operation(layer):
+                self.operations.add(layer["name"])
+        self.applied = dict.fromkeys(self.nodes, 0)  # how many of each layer's calls are applied
 
     def run(self) -> None:
         for layer in self.layers:
-            if not self.todo[layer["name"]]:  # an InputLayer: no inbound node
+            if not self.nodes[layer["name"]]:  # an InputLayer: no inbound node
                 self._record(layer, 0, apply_layer(layer, Call()))
-        while any(self.todo.values()):
-            if not any([self._advance(layer) for layer in self.layers]):
+        pending = [layer for layer in self.layers if self.nodes[layer["name"]]]
+        while pending:  # configs list layers in call order, so one pass usually does it all
+            if not any([self._advance(layer) for layer in pending]):
                 self._unresolved()
+            pending = [layer for layer in pending if self._waiting(layer["name"])]
+
+    def _waiting(self, name: str) -> bool:
+        return self.applied[name] < len(self.nodes[name])
 
     def _advance(self, layer: dict) -> bool:
         """Apply this layer's pending calls in order, until one waits for an input; any applied?"""
-        name, done = layer["name"], False
-        while self.todo[name]:
+        name = layer["name"]
+        nodes, first = self.nodes[name], self.applied[name]
+        for index in range(first, len(nodes)):
             try:
-                call = Call(tuple(self._resolve(self.todo[name][0].get("args", []))),
-                            self._resolve(self.todo[name][0].get("kwargs", {})))
+                call = self._call(nodes[index])
             except LookupError:
-                return done
-            index = len(_nodes(layer)) - len(self.todo[name])
-            self._record(layer, index, _apply(layer, call))
-            self.todo[name].pop(0)
-            done = True
-        return done
+                break
+            counted = count_operation(layer, call) if name in self.operations else apply_layer(layer, call)
+            self._record(layer, index, counted)
+            self.applied[name] = index + 1
+        return self.applied[name] > first
 
     def _record(self, layer: dict, index: int, counted: Counted) -> None:
         self.results.setdefault(layer["name"], counted)
         self.outputs[(layer["name"], index)] = _flatten(counted.output)
+
+    def _call(self, node: dict) -> Call:
+        kwargs = node.get("kwargs", {})  # most often {}: nothing to resolve
+        return Call(tuple(self._resolve(node.get("args", []))), self._resolve(kwargs) if kwargs else kwargs)
 
     def _resolve(self, value):
         """Replace each serialized Keras tensor by its shape; LookupError if not yet known."""
@@ -130,13 +146,9 @@ class _Graph:
         return [shape for ref in values for shape in self.model_outputs(ref)]
 
     def _unresolved(self) -> None:
-        names = ", ".join(sorted(name for name, nodes in self.todo.items() if nodes))
+        names = ", ".join(sorted(name for name in self.nodes if self._waiting(name)))
         raise ConfigError(f"the model graph cannot be resolved: layers {names} wait for inputs "
                           "that no layer produces; is the config complete?")
-
-
-def _apply(layer: dict, call: Call) -> Counted:
-    return count_operation(layer, call) if is_operation(layer) else apply_layer(layer, call)
 
 
 def _is_functional(layer: dict) -> bool:
@@ -191,10 +203,12 @@ def _as_layer(layer: dict, counted: Counted) -> LayerCount:
 
 
 def _sum(children) -> ParamCount:
-    total = ParamCount()
+    trainable = non_trainable = 0
     for child in children:
-        total = total + child.params
-    return total
+        params = child.params
+        trainable += params.trainable
+        non_trainable += params.non_trainable
+    return ParamCount(trainable, non_trainable)
 
 
 def _model_counted(output, children) -> Counted:
