@@ -9,6 +9,7 @@ cannot help and a deleted one scores zero. nbgrader itself is not needed.
 
 from __future__ import annotations
 
+import atexit
 import re
 import subprocess
 from dataclasses import dataclass
@@ -73,6 +74,10 @@ def execute(nb, cwd: Path, timeout: int = 120):
     except DeadKernelError as err:
         raise NotebookError(f"the Jupyter kernel died while running the notebook ({err}); a cell may call "
                             "exit() or use all the memory. Fix that cell and grade again.") from err
+    except RuntimeError as err:  # nbclient's words when the kernel never started
+        atexit.unregister(client._cleanup_kernel)  # nbclient leaves it registered, to fail at exit
+        raise NotebookError(f"the Jupyter kernel could not start ({err}). Check that `python -m ipykernel "
+                            "--version` works in this environment, then grade again.") from err
     return nb
 
 

@@ -52,7 +52,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 def site(built_book):
     """The built book, served over HTTP on 127.0.0.1 for the length of the module."""
     if not (HTML / "index.html").is_file():
-        pytest.fail(f"no book at {HTML}: the build failed\n{built_book.output[-3000:]}")
+        pytest.fail(f"no book at {HTML}: the build failed\n{built_book.excerpt()}")
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(HTML)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"

@@ -20,7 +20,7 @@ def test_build_succeeds_without_warnings(built_book):
     """Does `jupyter-book build . -W -n --keep-going` exit 0 and print no warning at all?"""
     warnings = "\n".join(built_book.warnings())
     assert not warnings, f"the book build printed warnings:\n{warnings}"
-    assert built_book.returncode == 0, f"the book build failed:\n{built_book.output[-4000:]}"
+    assert built_book.returncode == 0, f"the book build failed:\n{built_book.excerpt()}"
 
 
 def test_only_toc_pages_are_published(built_book):

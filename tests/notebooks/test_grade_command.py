@@ -98,3 +98,17 @@ def test_a_dying_kernel_is_a_one_line_error(capsys, tmp_path):
     nbformat.write(new_notebook(cells=[new_code_cell("import os\nos._exit(1)")]), path)
     assert main(["grade", str(path)]) == 2
     assert "kernel died" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_kernel_that_never_starts_is_a_one_line_error(capsys, tmp_path, monkeypatch):
+    """When the kernel exits before it answers (a broken ipykernel), does grading exit 2 and say so?"""
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "ipykernel_launcher.py").write_text("raise SystemExit(1)\n")  # found first: PYTHONPATH
+    monkeypatch.setenv("PYTHONPATH", str(broken))
+    path = tmp_path / "fine.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("answer = 514")]), path)
+    assert main(["grade", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "kernel could not start" in err and "\n" not in err
