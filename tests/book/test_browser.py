@@ -20,7 +20,7 @@ import pytest
 from tests.book.building import HTML, ROOT
 from tests.book.cdp import CHROMIUM, Browser, problems
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernels")]
 
 CHAPTER_1 = "book/01-the-question.html"
 SCREENSHOT = ROOT / "test-artifacts" / "chapter-1.png"

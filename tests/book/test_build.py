@@ -7,7 +7,7 @@ import yaml
 
 from tests.book.building import HTML, ROOT
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernels")]
 
 
 def _toc_pages() -> set[str]:

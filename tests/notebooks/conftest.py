@@ -1,7 +1,9 @@
 """Notebook tests: the course's solutions, releases and sample submissions.
 
-Tests that start Jupyter kernels are marked ``slow`` and run in one xdist group, so two of
-them never compete for the 2 cores at once."""
+Tests that start Jupyter kernels are marked ``slow`` and run in one xdist group, "kernels", with
+the book build: two of them never compete for the 2 cores, and two processes never start kernels
+at once (jupyter_client picks free ports before the kernel binds them, so two kernels started
+together can draw the same port, and one dies before it answers)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from autograder import course
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/notebooks" in str(item.fspath) and "slow" in item.keywords:
-            item.add_marker(pytest.mark.xdist_group("notebooks"))
+            item.add_marker(pytest.mark.xdist_group("kernels"))
 
 
 @pytest.fixture(params=course.ASSIGNMENTS)
