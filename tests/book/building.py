@@ -17,11 +17,6 @@ BUILD_TIMEOUT = 3600  # seconds: a clean build executes every chapter, TensorFlo
 # It is the kernel's own log line, not a warning about the book.
 KERNEL_TRANSPORT_LINE = "Kernel is running over TCP without encryption"
 
-# A kernel that dies before it answers kernel_info never ran a cell: a start-up race (two processes
-# picking the same free port while the other test worker starts kernels too), not a fault in a chapter.
-# jupyter_client/nbclient issues know it; one more build, which re-executes only what failed, settles it.
-KERNEL_START_FAILURE = "Kernel died before replying to kernel_info"
-
 
 @dataclass(frozen=True)
 class Build:
@@ -29,7 +24,6 @@ class Build:
 
     returncode: int
     output: str
-    attempts: int = 1
 
     def warnings(self) -> list[str]:
         """Every printed line that mentions a warning, except the kernel's transport notice."""
@@ -41,25 +35,18 @@ class Build:
         lines = self.output.splitlines()
         first = next((i for i, line in enumerate(lines) if "Traceback" in line or "ERROR" in line), None)
         head = "\n".join(lines[first:first + 40]) if first is not None else ""
-        return f"(attempts: {self.attempts}; full log: {LOG})\n{head}\n[...]\n{self.output[-chars:]}"
+        return f"(full log: {LOG})\n{head}\n[...]\n{self.output[-chars:]}"
 
 
-def _build_once() -> Build:
-    """One strict build into ROOT/_build, exactly as `make book` runs it."""
+def build_book() -> Build:
+    """Run the strict build into ROOT/_build, exactly as `make book` does; keep the whole log in LOG.
+
+    One build at a time: the build and browser tests share this one (xdist group "kernels")."""
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", ".", "-W", "-n", "--keep-going"]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=BUILD_TIMEOUT, check=False)
-    return Build(done.returncode, done.stdout + done.stderr)
-
-
-def build_book() -> Build:
-    """Build the book; once more only if a kernel died at start-up. The whole log is kept in LOG."""
-    build = _build_once()
-    if build.returncode != 0 and KERNEL_START_FAILURE in build.output:
-        retry = _build_once()
-        both = f"{build.output}\n--- a kernel died at start-up; built again ---\n{retry.output}"
-        build = Build(retry.returncode, retry.output if retry.returncode == 0 else both, attempts=2)
+    build = Build(done.returncode, done.stdout + done.stderr)
     LOG.parent.mkdir(exist_ok=True)
     LOG.write_text(build.output)
     return build

@@ -1,9 +1,8 @@
 """Notebook tests: the course's solutions, releases and sample submissions.
 
 Tests that start Jupyter kernels are marked ``slow`` and run in one xdist group, "kernels", with
-the book build: two of them never compete for the 2 cores, and two processes never start kernels
-at once (jupyter_client picks free ports before the kernel binds them, so two kernels started
-together can draw the same port, and one dies before it answers)."""
+the book build and browser tests: kernels never compete for the 2 cores, and one worker alone
+builds the book (tests/unit/test_xdist_groups.py checks that xdist honours the group)."""
 
 from __future__ import annotations
 
