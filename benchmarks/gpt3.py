@@ -3,8 +3,10 @@
 A 96-block GPT-like model is built by Keras with tiny, distinctive sizes, written with
 ``to_json()``, then rescaled to d_model 12288, 96 heads, vocabulary 50257 and context 2048
 (:func:`autograder.rescale.rescale`). The reference counter counts it in a fresh process;
-we record its wall time and peak memory (ru_maxrss), and the memory Keras would need for
-the float32 weights alone.
+we record its wall time and peak memory, and the memory Keras would need for the float32
+weights alone. Peak memory is the child's VmHWM: unlike ru_maxrss, which Linux carries over
+from the parent through fork and exec, it starts afresh in the new process, so a parent that
+has imported Keras (as `make bench` has by then) does not inflate it.
 """
 
 from __future__ import annotations
@@ -54,12 +56,14 @@ def gpt3_config_path():
 
 
 _CHILD = """
-import resource, sys, time
+import re, sys, time
 start = time.perf_counter()
 from autograder import reference
 result = reference.count(sys.argv[1])
 elapsed = time.perf_counter() - start
-print(result.total, elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+with open("/proc/self/status") as status:
+    peak_kib = re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1)
+print(result.total, elapsed, peak_kib)
 """
 
 
