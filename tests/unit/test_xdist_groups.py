@@ -28,7 +28,7 @@ def test_in_group(i):
 
 
 def test_loadgroup_keeps_a_group_on_one_worker(tmp_path):
-    """Do six tests of one xdist_group, in two files, all run on the same worker under -n 2?"""
+    """Do twelve tests of one xdist_group, six in each of two files, all run on one worker under -n 2?"""
     (tmp_path / "test_a.py").write_text(GROUPED)
     (tmp_path / "test_b.py").write_text(GROUPED)
     done = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-v",
