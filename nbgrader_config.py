@@ -25,9 +25,37 @@ c.CourseDirectory.course_id = "keras-params"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 
-# Importing TensorFlow alone takes seconds on 2 cores: allow a slow first cell.
+# Importing TensorFlow alone takes seconds on 2 cores: allow a slow first cell (Validate and generate_assignment).
 c.Execute.timeout = 600
 c.Execute.interrupt_on_timeout = True
+
+# Autograding is stock nbgrader with the package's plug-ins (autograder/nbgrader_plugins.py): the learner's
+# kernel only produces data. Cells are sanitized against the gradebook, learner code runs in a bubblewrap
+# sandbox with limits, every test cell's verdict is decided outside the kernel, and a submission that is
+# not a readable notebook scores 0 without stopping the class.
+from nbgrader.preprocessors import (  # noqa: E402 -- after the environment above
+    AssignLatePenalties, CheckCellMetadata, ClearOutput, IgnorePattern, LimitOutput, OverwriteCells,
+    OverwriteKernelspec, SaveAutoGrades,
+)
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+
+c.Autograde.exporter_class = "autograder.nbgrader_plugins.LenientExporter"
+c.Autograde.sanitize_preprocessors = [
+    "autograder.nbgrader_plugins.TrustedCells",  # in place of DeduplicateIds
+    ClearOutput, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+]
+c.Autograde.autograde_preprocessors = [
+    "autograder.nbgrader_plugins.SandboxedExecute",  # in place of Execute
+    IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    "autograder.nbgrader_plugins.FlagForReview",
+    AssignLatePenalties, CheckCellMetadata,
+]
+c.ExportApp.plugin_class = "autograder.nbgrader_plugins.ReviewCsvExport"
+
+# Limits of one submission (see SandboxedExecute for all of them). The sandbox is required: to grade
+# without it (a learner's code could then read and change this directory), set c.SandboxedExecute.sandbox = False.
+c.SandboxedExecute.cell_timeout = 30
+c.SandboxedExecute.notebook_timeout = 150
 
 # The released answer cell keeps the line above the solution (e.g. ``answer = None``) and gets this stub.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -81,6 +81,7 @@ def _config(course_root: Path, timeout: int | None):
     config.CourseDirectory.release_directory = "exercises"
     if timeout is not None:
         config.Execute.timeout = timeout
+        config.SandboxedExecute.cell_timeout = timeout
     return config
 
 
@@ -125,12 +126,14 @@ class Course:
         return self.root / "feedback"
 
     def export(self, dest: Path | None = None) -> dict[tuple[str, str], float]:
-        """Export the gradebook to CSV with nbgrader's exporter; read the scores back from the file."""
+        """Export the gradebook to CSV with the course's exporter (nbgrader's, plus a ``review`` column);
+        read the scores back from the file."""
         from nbgrader.api import Gradebook
-        from nbgrader.plugins.export import CsvExportPlugin
+
+        from .nbgrader_plugins import ReviewCsvExport
 
         dest = dest or self.root / "grades.csv"
-        plugin = CsvExportPlugin(config=self.config)
+        plugin = ReviewCsvExport(config=self.config)
         plugin.to = str(dest)
         with Gradebook(self.config.CourseDirectory.db_url, self.config.CourseDirectory.course_id) as gradebook:
             plugin.export(gradebook)

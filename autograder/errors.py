@@ -8,7 +8,10 @@ what happened, what was expected and how to fix it::
     │   └── ShapeError         a layer cannot be applied to the shape it receives
     ├── UnknownLayerError      a layer class the reference counter does not know
     ├── LiveKerasError         Keras itself could not build or count the model
-    └── QuestionError          an unknown question id or a malformed question
+    ├── QuestionError          an unknown question id or a malformed question
+    ├── NotebookError          a notebook could not be run (its Jupyter kernel died or never started)
+    │   └── KernelStartError   the kernel never started, so no cell ran
+    └── SandboxError           learner code cannot be sandboxed here, and grading was not told to go without
 
 The command line turns any of these into one line on stderr and exit code 2.
 """
@@ -18,8 +21,11 @@ from __future__ import annotations
 __all__ = [
     "AutograderError",
     "ConfigError",
+    "KernelStartError",
     "LiveKerasError",
+    "NotebookError",
     "QuestionError",
+    "SandboxError",
     "ShapeError",
     "UnknownLayerError",
 ]
@@ -59,3 +65,16 @@ class LiveKerasError(AutograderError, RuntimeError):
 
 class QuestionError(AutograderError, LookupError):
     """An unknown question id, or a question whose definition is broken."""
+
+
+class NotebookError(AutograderError, RuntimeError):
+    """A notebook could not be run to the end (its kernel died or never started)."""
+
+
+class KernelStartError(NotebookError):
+    """The kernel never started, so no cell ran (a broken environment, or a learner's own
+    ``ipykernel_launcher.py`` beside the notebook)."""
+
+
+class SandboxError(AutograderError, RuntimeError):
+    """Learner code cannot be sandboxed on this machine (and grading was not configured to go without)."""

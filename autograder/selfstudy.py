@@ -1,10 +1,11 @@
-"""Self-study grading: run a notebook headless and score it by nbgrader's rules, with no course set-up.
+"""Self-study grading: score a notebook by nbgrader's rules, with no course set-up.
 
-A test cell earns its points unless it raised or wrote to stderr (``nbgrader.utils.determine_grade``);
-a cell that runs past the time limit is interrupted and fails, and the rest of the notebook still
-runs. When the notebook comes from this course, its test cells are first put back from
-``solutions/`` with their hidden tests, as ``nbgrader autograde`` does, so an edited test cell
-cannot help and a deleted one scores zero. nbgrader itself is not needed.
+:func:`grade_file` runs the same trusted pipeline as ``nbgrader autograde`` with this course's
+configuration (:mod:`autograder.trusted`): cells sanitized against the package's question list,
+learner code sandboxed, verdicts decided outside the kernel. A test cell then earns its points
+unless it raised or wrote to stderr (``nbgrader.utils.determine_grade``, :func:`grade_cells`).
+:func:`execute` runs a notebook plainly (instant ``check()`` feedback, as a learner's Jupyter does).
+nbgrader itself is not needed.
 """
 
 from __future__ import annotations
@@ -17,14 +18,12 @@ from pathlib import Path
 
 import nbformat
 
-from .course import ASSIGNMENTS, ROOT, quiet_environment, solution_path
-from .errors import AutograderError
+from .course import ASSIGNMENTS, quiet_environment
+from .errors import NotebookError
 
-__all__ = ["CellGrade", "NotebookError", "execute", "find_source", "grade_cells", "restore_tests"]
+__all__ = ["CellGrade", "NotebookError", "execute", "grade_cells", "grade_file", "read_notebook"]
 
 
-class NotebookError(AutograderError, RuntimeError):
-    """The notebook could not be run to the end (its kernel died)."""
 
 CHECK_CALL = re.compile(r"""check\(\s*["']([^"']+)["']""")
 TIMEOUT_ERROR = {"ename": "CellTimeoutError", "evalue": "the cell ran past the time limit (an infinite loop?)",
@@ -110,34 +109,52 @@ def _failure(outputs: list) -> str | None:
     return None
 
 
-def _test_cells(nb) -> dict[str, object]:
-    return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
-            if c.get("metadata", {}).get("nbgrader", {}).get("grade") and c.cell_type == "code"
-            and not c.metadata["nbgrader"].get("solution")}
+def grade_file(path: Path, settings=None, assignment: str | None = None) -> dict:
+    """Self-study grading of one notebook, with the trusted pipeline; the dict ``grade --json`` prints.
+
+    Questions, ids and points come from the package, never from the file: extra, duplicated or
+    renamed cells add nothing, and a deleted test cell scores zero. Learner code runs in the
+    sandbox where it can (Linux with bubblewrap), and without it elsewhere (nothing is at stake)."""
+    from .grading.questions import all_questions
+    from .trusted import cells, pipeline
+    from .trusted.execute import KernelStartError
+    from .trusted.sandbox import available
+
+    nb = read_notebook(path)
+    assignment = assignment or cells.assignment_of(nb) or _by_name(path)
+    questions = all_questions(assignment) if assignment else []
+    settings = settings or pipeline.Settings(sandbox=available() is None)
+    notes = cells.sanitize(nb, cells.package_specs(questions))
+    try:
+        results = {r.grade_id: r for r in pipeline.grade(nb, path.parent, {q.grade_id: q for q in questions},
+                                                         settings)}
+    except KernelStartError as err:  # in self-study, this machine's problem: say so in one line
+        raise NotebookError(f"{err}. Check that `python -m ipykernel --version` works in this environment, "
+                            "then grade again.") from err
+    grades = [g for g in grade_cells(nb) if g.manual or g.grade_id in results]
+    grades += [CellGrade(q.grade_id, q.id, 0.0, q.points, "The test cell was deleted from the notebook; copy it "
+                         "back from the released exercise to be graded on it.") for q in questions
+               if q.grade_id not in results]
+    auto = [g for g in grades if not g.manual]
+    return {"notebook": str(path), "assignment": assignment, "sandboxed": settings.sandbox,
+            "score": sum(g.points for g in auto), "max_score": sum(g.max_points for g in auto),
+            "manual_points": sum(g.max_points for g in grades if g.manual), "notes": notes,
+            "questions": [dict(g.to_dict(), review=getattr(results.get(g.grade_id), "review", None))
+                          for g in grades]}
 
 
-def find_source(nb, root: Path = ROOT) -> Path | None:
-    """The solutions notebook a learner's notebook was released from (matched by its test cells)."""
-    ids = set(_test_cells(nb))
-    for assignment in ASSIGNMENTS:
-        path = solution_path(assignment, root)
-        if ids and path.exists() and ids & set(_test_cells(nbformat.read(path, as_version=4))):
-            return path
-    return None
+def _by_name(path: Path) -> str | None:
+    return path.stem if path.stem in ASSIGNMENTS else None
 
 
-def restore_tests(nb, source) -> list[CellGrade]:
-    """Put back the source's test cells (with their hidden tests), as ``nbgrader autograde`` does;
-    a test cell the learner deleted scores zero, with a message saying so."""
-    mine = _test_cells(nb)
-    missing = []
-    for grade_id, cell in _test_cells(source).items():
-        if grade_id in mine:
-            mine[grade_id].source = cell.source
-        else:
-            question = CHECK_CALL.search(cell.source)
-            missing.append(CellGrade(grade_id, question.group(1) if question else None, 0.0,
-                                     float(cell.metadata["nbgrader"].get("points", 0)),
-                                     "the test cell was deleted from the notebook; copy it back from the "
-                                     "released exercise to be graded on it"))
-    return missing
+def read_notebook(path: Path):
+    """A notebook file, or :class:`~autograder.errors.ConfigError` saying why it cannot be read."""
+    from .errors import ConfigError
+
+    if not path.is_file():
+        raise ConfigError(f"no notebook at {path}: expected the path of an .ipynb file")
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as err:  # nbformat raises several types for unreadable files
+        raise ConfigError(f"{path} is not a readable Jupyter notebook ({str(err)[:200]}); "
+                          "expected an .ipynb file saved by Jupyter") from err

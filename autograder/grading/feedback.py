@@ -59,9 +59,10 @@ def _where_to_look(asks: str, right: ModelCount) -> str:
 def used_keras_to_count(source_code: object) -> bool:
     """Does this cell's code ask Keras (or the reference counter) for the count?
 
-    Looks, in the syntax tree, for calls to ``count_params()``, ``summary()`` or
-    ``count_layer()`` and for uses of ``autograder.reference`` / ``autograder.live``. IPython
-    magics and shell lines are ignored; code that does not parse is searched as text."""
+    Looks, in the syntax tree, for method calls ``x.count_params()``, ``x.summary()`` or
+    ``x.count_layer()`` and for uses of ``autograder.reference`` / ``autograder.live``. A learner's
+    own function named ``summary`` or ``count_layer``, called by its bare name, is not flagged.
+    IPython magics and shell lines are ignored; code that does not parse is searched as text."""
     return bool(counting_calls(source_code))
 
 
@@ -73,16 +74,14 @@ def counting_calls(source_code: object) -> list[str]:
     try:
         tree = ast.parse("\n".join(lines))
     except (SyntaxError, ValueError):
-        return sorted(set(re.findall(r"\b(count_params|summary|count_layer)\s*\(", source_code)))
+        return sorted({f"{name}()" for name in re.findall(r"\.\s*(count_params|summary|count_layer)\s*\(",
+                                                            source_code)})
     return sorted({found for node in ast.walk(tree) for found in _counting(node)})
 
 
 def _counting(node: ast.AST):
-    if isinstance(node, ast.Call):
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-        if name in _COUNTING:
-            yield f"{name}()"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _COUNTING:
+        yield f"{node.func.attr}()"
     if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(_COUNTER_MODULES):
         yield f"from {node.module} import ..."
     if isinstance(node, ast.ImportFrom) and node.module == "autograder":

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .answers import describe, parse_count
 from .questions import Question
 
-__all__ = ["CASES", "TIME_LIMIT", "Case", "Outcome", "cases", "run_cases"]
+__all__ = ["CASES", "TIME_LIMIT", "Case", "Failure", "Outcome", "cases", "judge_all", "run_cases"]
 
 CASES = 60  # random argument sets per question
 TIME_LIMIT = 5.0  # seconds for all the calls of one question
@@ -45,10 +45,10 @@ class Outcome:
     expected: int | None = None
 
 
-def cases(question: Question, n: int = CASES, hidden: bool = False) -> list[Case]:
+def cases(question: Question, n: int = CASES, hidden: bool = False, seed: str | None = None) -> list[Case]:
     """The seeded argument sets: optional arguments are left out a third of the time.
-    ``hidden`` draws a different set (for nbgrader's hidden tests)."""
-    rng = random.Random(f"{question.id}:hidden" if hidden else question.id)
+    ``hidden`` draws a different set; ``seed`` (the trusted grader's secret) another again."""
+    rng = random.Random(seed if seed is not None else f"{question.id}:hidden" if hidden else question.id)
     out = []
     for _ in range(n):
         given, full = {}, {}
@@ -67,11 +67,18 @@ def run_cases(question: Question, function: Callable, limit: float | None = None
               hidden: bool = False) -> tuple[Outcome, list]:
     """Call ``function`` on every case; the first failure, and the (case, got, expected) mismatches."""
     deadline = time.monotonic() + (TIME_LIMIT if limit is None else limit)
+    calls = ((case, _guarded(function, case.given, deadline - time.monotonic()))
+             for case in cases(question, hidden=hidden))
+    return judge_all(question, calls)
+
+
+def judge_all(question: Question, results) -> tuple[Outcome, list]:
+    """Judge ``(case, result)`` pairs (a result is the value returned or a :class:`Failure`), in
+    order, stopping at the first failure that is not a number: later ones would repeat it."""
     mismatches = []
     first = Outcome()
-    for case in cases(question, hidden=hidden):
+    for case, result in results:
         expected = question.formula(**case.full).params.total
-        result = _guarded(function, case.given, deadline - time.monotonic())
         outcome = _judge(question, case, result, expected)
         if outcome is None:
             continue
@@ -85,7 +92,7 @@ def run_cases(question: Question, function: Callable, limit: float | None = None
 def _judge(question: Question, case: Case, result, expected: int) -> Outcome | None:
     name = question.function_name
     call = case.call_text(name)
-    if isinstance(result, _Failure):
+    if isinstance(result, Failure):
         return Outcome(case, f"{call} {result.text}")
     parsed = parse_count(result, "a parameter count")
     if not parsed.ok:
@@ -97,7 +104,9 @@ def _judge(question: Question, case: Case, result, expected: int) -> Outcome | N
     return None
 
 
-class _Failure:
+class Failure:
+    """A call that gave no value: ``text`` says what happened (``raised ValueError: ...``)."""
+
     def __init__(self, text: str):
         self.text = text
 
@@ -109,7 +118,7 @@ class _TimedOut(BaseException):
 
 def _guarded(function: Callable, kwargs: dict, seconds: float):
     if seconds <= 0:
-        return _Failure("was not called: the time limit was used up by earlier calls (is the function slow?)")
+        return Failure("was not called: the time limit was used up by earlier calls (is the function slow?)")
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
         return _with_alarm(function, kwargs, seconds)
     return _in_thread(function, kwargs, seconds)
@@ -124,9 +133,9 @@ def _with_alarm(function: Callable, kwargs: dict, seconds: float):
     try:
         return function(**kwargs)
     except _TimedOut:
-        return _Failure(f"did not return within {TIME_LIMIT:g} seconds (an infinite loop?)")
+        return Failure(f"did not return within {TIME_LIMIT:g} seconds (an infinite loop?)")
     except (Exception, SystemExit) as err:
-        return _Failure(f"raised {type(err).__name__}: {err}")
+        return Failure(f"raised {type(err).__name__}: {err}")
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -139,9 +148,9 @@ def _in_thread(function: Callable, kwargs: dict, seconds: float):
         try:
             box.append(function(**kwargs))
         except (Exception, SystemExit) as err:
-            box.append(_Failure(f"raised {type(err).__name__}: {err}"))
+            box.append(Failure(f"raised {type(err).__name__}: {err}"))
 
     worker = threading.Thread(target=target, daemon=True)
     worker.start()
     worker.join(seconds)
-    return box[0] if box else _Failure(f"did not return within {TIME_LIMIT:g} seconds (an infinite loop?)")
+    return box[0] if box else Failure(f"did not return within {TIME_LIMIT:g} seconds (an infinite loop?)")

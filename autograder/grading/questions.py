@@ -27,12 +27,14 @@ from pathlib import Path
 from ..errors import QuestionError
 from ..reference import ModelCount, ParamCount, count
 
-__all__ = ["ASSIGNMENTS", "KINDS", "Arg", "Question", "all_questions", "amount", "get_question",
+__all__ = ["ASSIGNMENTS", "KINDS", "MANUAL", "POINTS", "Arg", "Question", "all_questions", "amount", "get_question",
            "load_model", "with_knob"]
 
 ASSIGNMENTS = ("a01_the_question", "a02_dense", "a03_trainable", "a04_convolutions",
                "a05_embeddings_normalization", "a06_recurrent", "a07_attention", "a08_functional")
 KINDS = ("count", "function", "budget")
+POINTS = {"count": 1.0, "function": 2.0, "budget": 2.0}  # what a test cell of each kind is worth
+MANUAL = {"explain": 2.0}  # the hand-graded cell of every assignment: grade_id → points
 MODELS = Path(__file__).parent / "bank" / "models"
 
 
@@ -68,6 +70,25 @@ class Question:
     formula: Callable | None = field(default=None, repr=False)
     layer: Callable | None = field(default=None, repr=False)
     knob: tuple[str, str] | None = None
+
+    @property
+    def grade_id(self) -> str:
+        """The nbgrader grade_id of this question's test cell (its id with dashes)."""
+        return self.id.replace(".", "-")
+
+    @property
+    def answer_cell(self) -> str:
+        """The grade_id of the cell the learner writes the answer in."""
+        return f"{self.grade_id}-answer"
+
+    @property
+    def points(self) -> float:
+        return POINTS[self.kind]
+
+    @property
+    def variable(self) -> str:
+        """The name the answer is read from: ``answer``, or the function's name."""
+        return self.function_name if self.kind == "function" else "answer"
 
     @property
     def function_name(self) -> str | None:

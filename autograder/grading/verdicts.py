@@ -13,7 +13,7 @@ from .mistakes import CATALOGUE, diagnose
 from .questions import Question, amount, get_question, with_knob
 from .verify import disagreement
 
-__all__ = ["Verdict", "check", "verdict"]
+__all__ = ["Verdict", "check", "judge_function", "verdict"]
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,11 @@ def _function(question: Question, answer: object, hidden: bool = False) -> Verdi
     if not callable(answer) or isinstance(answer, type):
         return Verdict(question.id, False, None,
                        f"Expected a function, `def {question.signature}: ...`, got {describe(answer)}.")
-    outcome, mismatches = run_cases(question, answer, hidden=hidden)
+    return judge_function(question, *run_cases(question, answer, hidden=hidden))
+
+
+def judge_function(question: Question, outcome, mismatches: list) -> Verdict:
+    """The verdict on a function question from its cases' first failure and wrong results."""
     if outcome.case is None:
         return Verdict(question.id, True, None, f"Correct on all {CASES} test cases.")
     mistake = _function_mistake(question, mismatches)

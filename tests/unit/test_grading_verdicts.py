@@ -139,10 +139,13 @@ def test_the_cache_is_used_and_written_atomically(monkeypatch, tmp_path):
     ("# model.count_params() would be cheating\nanswer = 514", False),
     ("answer = 'count_params()'", False),
     ("answer = model.count_params(", True),
+    ("def summary(n):\n    return n * 2\nanswer = summary(257)", False),
+    ("from helpers import count_layer\nanswer = count_layer(2, 256)", False),
     (None, False),
 ])
 def test_used_keras_to_count(source, used):
-    """Does the AST check spot count_params()/summary()/the counter, and ignore comments and strings?"""
+    """Does the AST check spot count_params()/summary()/the counter, and ignore comments, strings and a
+    learner's own helpers called by their bare names?"""
     assert used_keras_to_count(source) is used
 
 

@@ -1,0 +1,170 @@
+"""nbgrader plug-ins: stock ``nbgrader autograde`` with trusted verdicts and sandboxed learner code.
+
+The course's ``nbgrader_config.py`` puts these in nbgrader's own preprocessor lists, so an
+instructor runs the usual commands (``nbgrader autograde ASSIGNMENT``, ``generate_feedback``,
+``export``) and gets grades that the learner's kernel cannot forge:
+
+- :class:`LenientExporter` reads a submission that is not a readable notebook as an empty one,
+  so it scores 0 and the run goes on to the next learner;
+- :class:`TrustedCells` (first in ``sanitize_preprocessors``) keeps nbgrader metadata only on the
+  cells the gradebook names, once each, rewritten from the gradebook (:mod:`.trusted.cells`);
+- :class:`SandboxedExecute` (in place of ``Execute``) runs the notebook sandboxed with limits and
+  rewrites every test cell's outputs from the verdict decided here (:mod:`.trusted.pipeline`);
+- :class:`FlagForReview` (after ``SaveAutoGrades``) marks answers that asked Keras for the count as
+  needing manual review, with a comment saying why;
+- :class:`ReviewCsvExport` is nbgrader's CSV export with a ``review`` column listing those answers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import secrets
+from pathlib import Path
+
+import nbformat
+from nbconvert.exporters import NotebookExporter
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.plugins.export import CsvExportPlugin
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Bool, Float, Integer, Unicode
+
+from .grading.questions import all_questions
+from .trusted import cells, pipeline
+from .trusted.execute import Budget, KernelStartError
+from .trusted.sandbox import Limits
+
+__all__ = ["FlagForReview", "LenientExporter", "ReviewCsvExport", "SandboxedExecute", "TrustedCells"]
+
+SECRET_FILE = ".autograder_secret"
+
+
+class LenientExporter(NotebookExporter):
+    """nbconvert's notebook exporter; a file that is not a valid notebook becomes an empty one."""
+
+    def from_file(self, file_stream, resources=None, **kw):
+        try:
+            nb = nbformat.read(file_stream, as_version=4)
+            nbformat.validator.normalize(nb, strip_invalid_metadata=True)
+            nbformat.validate(nb)
+        except Exception as err:
+            self.log.error("Submission is not a readable notebook (%s); grading it as empty", str(err)[:200])
+            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+                f"**This submission could not be read as a Jupyter notebook** ({str(err)[:200]}). "
+                "It was graded as empty.")])
+        return self.from_notebook_node(nb, resources, **kw)
+
+
+class TrustedCells(NbGraderPreprocessor):
+    """Keep nbgrader metadata only on the cells the gradebook names, once per id."""
+
+    def preprocess(self, nb, resources):
+        for note in cells.sanitize(nb, _gradebook_specs(resources["nbgrader"])):
+            self.log.warning("%s: %s", resources["nbgrader"]["student"], note)
+        return nb, resources
+
+
+def _gradebook_specs(info: dict) -> dict[str, cells.CellSpec]:
+    with Gradebook(info["db_url"]) as gradebook:
+        notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
+        points = {c.name: float(c.max_score) for c in notebook.grade_cells}
+        solutions = {c.name for c in notebook.solution_cells}
+        return {c.name: cells.CellSpec(c.name, c.cell_type, grade=c.name in points, solution=c.name in solutions,
+                                       locked=bool(c.locked), points=points.get(c.name, 0.0))
+                for c in notebook.source_cells}
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    """Run the notebook sandboxed with limits; decide every test cell's verdict outside the kernel."""
+
+    cell_timeout = Float(30, help="Seconds a cell may run before it is interrupted (the next cell runs).").tag(
+        config=True)
+    notebook_timeout = Float(150, help="Seconds for the whole notebook; cells after that are not run.").tag(
+        config=True)
+    output_limit = Integer(1_000_000, help="Bytes of output kept per notebook.").tag(config=True)
+    sandbox = Bool(True, help="Run learner code in the bubblewrap sandbox. Turning it off lets a learner's "
+                              "code read and change the course directory.").tag(config=True)
+    memory_limit = Integer(Limits.memory_bytes, help="Bytes of address space per sandboxed process.").tag(
+        config=True)
+    process_limit = Integer(Limits.processes, help="Processes and threads per sandbox.").tag(config=True)
+    cpu_limit = Integer(Limits.cpu_seconds, help="CPU seconds per sandboxed process.").tag(config=True)
+    secret = Unicode("", help=f"The course secret that draws hidden cases; default: the file {SECRET_FILE} "
+                              "in the course directory, made on first use.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        questions = {q.grade_id: q for q in all_questions(info["assignment"])}
+        unknown = sorted(set(cells.test_cells(nb)) - set(questions))
+        if unknown:
+            raise ValueError(f"test cells {unknown} of {info['assignment']} have no question in the autograder "
+                             "package, so they cannot be graded outside the kernel")
+        try:
+            results = pipeline.grade(nb, Path(resources["metadata"]["path"]), questions, self._settings(),
+                                     who=f"{info['assignment']}/{info['student']}")
+        except KernelStartError as err:  # this learner's zero, not the class's stop
+            self.log.error("%s: %s; every test cell scores 0", info["student"], err)
+            pipeline.fail_all(nb, f"Not graded: {err}.")
+            return nb, resources
+        resources["autograder_review"] = {r.grade_id: r.review for r in results if r.review}
+        return nb, resources
+
+    def _settings(self) -> pipeline.Settings:
+        budget = Budget(self.cell_timeout, self.notebook_timeout, self.output_limit)
+        limits = Limits(self.memory_limit, self.process_limit, self.cpu_limit)
+        return pipeline.Settings(budget, limits, self.sandbox, self.secret or _course_secret(self.config))
+
+
+def _course_secret(config) -> str:
+    path = Path(CourseDirectory(config=config).root) / SECRET_FILE
+    if not path.exists():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class FlagForReview(NbGraderPreprocessor):
+    """Mark answers that asked Keras for the count as needing manual review (score unchanged)."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        review = resources.get("autograder_review") or {}
+        if not review:
+            return nb, resources
+        with Gradebook(info["db_url"]) as gradebook:
+            for grade_id, text in review.items():
+                gradebook.find_grade(grade_id, info["notebook"], info["assignment"], info["student"]
+                                     ).needs_manual_grade = True
+                with contextlib.suppress(MissingEntry):
+                    gradebook.find_comment(f"{grade_id}-answer", info["notebook"], info["assignment"],
+                                           info["student"]).auto_comment = text
+            gradebook.db.commit()
+        return nb, resources
+
+
+class ReviewCsvExport(CsvExportPlugin):
+    """nbgrader's CSV export, with a ``review`` column: the autograded answers flagged for review."""
+
+    def export(self, gradebook):
+        super().export(gradebook)
+        flagged = _flagged(gradebook)
+        with open(self.to or "grades.csv", newline="") as handle:
+            rows = list(csv.reader(handle))
+        rows[0].append("review")
+        student, assignment = rows[0].index("student_id"), rows[0].index("assignment")
+        for row in rows[1:]:
+            row.append(" ".join(flagged.get((row[student], row[assignment]), [])))
+        with open(self.to or "grades.csv", "w", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+
+
+def _flagged(gradebook) -> dict[tuple[str, str], list[str]]:
+    flagged: dict[tuple[str, str], list[str]] = {}
+    for assignment in gradebook.assignments:
+        for submission in assignment.submissions:
+            for notebook in submission.notebooks:
+                names = [g.name for g in notebook.grades if g.needs_manual_grade and g.cell_type == "code"]
+                flagged.setdefault((submission.student.id, assignment.name), []).extend(names)
+    return flagged

@@ -1,0 +1,167 @@
+"""Run a learner's notebook with limits, so that a run always finishes.
+
+:class:`BoundedClient` is nbclient's ``NotebookClient`` with four limits: a time limit per cell
+(the kernel is interrupted and the next cell runs), a time budget for the whole notebook (cells
+after it is spent are not run), a cap on output bytes, and a kernel that dies or ignores the
+interrupt costs only the cells after it. Whatever happens, :func:`run_notebook` returns the
+notebook with every cell it could not run marked by an error output saying why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import json
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+from ..errors import KernelStartError
+from .kernel import SandboxedKernelManager
+from .sandbox import Sandbox
+
+__all__ = ["NOT_RUN", "BoundedClient", "Budget", "KernelStartError", "not_run", "run_notebook"]
+
+NOT_RUN = "CellNotRun"
+
+TIMEOUT = {"ename": "CellTimeoutError", "evalue": "the cell ran past its time limit and was interrupted",
+           "traceback": ["CellTimeoutError: the cell ran past its time limit and was interrupted"]}
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Limits of one notebook run."""
+
+    cell_seconds: float = 30
+    notebook_seconds: float = 150
+    output_bytes: int = 1_000_000
+    grace_seconds: float = 5  # how long an interrupted kernel may take to become responsive
+
+
+def not_run(reason: str):
+    """The error output of a cell that was not run."""
+    return nbformat.v4.new_output("error", ename=NOT_RUN, evalue=reason, traceback=[f"Not run: {reason}"])
+
+
+class BoundedClient(NotebookClient):
+    """nbclient with a notebook budget, an output cap and no exception for a dead kernel."""
+
+    def __init__(self, nb, budget: Budget, sandbox: Sandbox | None = None, **kw):
+        super().__init__(nb, timeout=int(budget.cell_seconds), interrupt_on_timeout=True,
+                         error_on_timeout=TIMEOUT, allow_errors=True, **kw)
+        self.budget = budget
+        self.sandbox = sandbox
+        self.stop_reason: str | None = None
+        self._deadline = time.monotonic() + budget.notebook_seconds
+        self._output_left = budget.output_bytes
+        self._timed_out = False
+
+    def create_kernel_manager(self):
+        self.km = SandboxedKernelManager(kernel_name=self.kernel_name or "python3", config=self.config,
+                                         **self._transport())
+        self.km.sandbox = self.sandbox
+        return self.km
+
+    def _transport(self) -> dict:
+        if self.sandbox is None:
+            return {}
+        folder = Path(tempfile.mkdtemp(prefix="kernel-"))
+        os.chown(folder, self.sandbox.uid, self.sandbox.uid)
+        self.sandbox.shared.append(folder)
+        return {"transport": "ipc", "connection_file": str(folder / "kernel.json")}
+
+    def _get_timeout(self, cell):
+        left = self._deadline - time.monotonic()
+        return max(1, int(min(self.budget.cell_seconds, left) + 0.999))
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self._timed_out = True
+        return await super()._async_handle_timeout(timeout, cell)
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        if cell.cell_type != "code" or not cell.source.strip():
+            return cell
+        if self.stop_reason is None and time.monotonic() >= self._deadline:
+            self.stop_reason = (f"the notebook's time budget ({self.budget.notebook_seconds:g} s) was used up "
+                                "by the cells before")
+        if self.stop_reason is not None:
+            cell.outputs = [not_run(self.stop_reason)]
+            return cell
+        self._timed_out = False
+        try:
+            await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        except (DeadKernelError, CellTimeoutError, asyncio.CancelledError) as err:
+            self.stop_reason = _death(err)
+            cell.outputs.append(not_run(self.stop_reason))
+            return cell
+        if self._timed_out and not any(o.get("output_type") == "error" for o in cell.outputs):
+            cell.outputs.append(nbformat.v4.new_output("error", **TIMEOUT))
+        if self._timed_out and not await self._responsive():
+            self.stop_reason = "the kernel did not stop when this cell was interrupted, so it was shut down"
+            await self._kill()
+        return cell
+
+    async def _responsive(self) -> bool:
+        """After an interrupt: does the kernel answer a trivial request within the grace time?"""
+        msg_id = self.kc.execute("", silent=True, store_history=False)
+        end = time.monotonic() + self.budget.grace_seconds
+        while (left := end - time.monotonic()) > 0:
+            try:
+                msg = await self.kc.shell_channel.get_msg(timeout=left)
+            except Exception:
+                return False
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return True
+        return False
+
+    async def _kill(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.km.shutdown_kernel(now=True)
+
+    def output(self, outs, msg, display_id, cell_index):
+        size = len(json.dumps(msg.get("content", {}), default=str))
+        if size > self._output_left:
+            if self._output_left >= 0:
+                self._output_left = -1
+                outs.append(nbformat.v4.new_output(
+                    "stream", name="stdout", text=f"\n[output cut: more than {self.budget.output_bytes:,} bytes]\n"))
+            return None
+        self._output_left -= size
+        return super().output(outs, msg, display_id, cell_index)
+
+    def cleanup(self) -> None:
+        if self.sandbox is not None:
+            self.sandbox.cleanup()
+
+
+def _death(err: BaseException) -> str:
+    if isinstance(err, CellTimeoutError):
+        return "the kernel stopped sending output (it was flooded or stuck), so it was shut down"
+    return ("the kernel stopped while running this cell (exit(), os._exit(), a crash, or a limit on "
+            "memory, processes or CPU time)")
+
+
+def run_notebook(nb, cwd: Path, budget: Budget, sandbox: Sandbox | None) -> tuple[object, str | None]:
+    """Execute ``nb`` in place; the notebook and why it stopped early (None: it ran to the end)."""
+    if sandbox is not None:
+        sandbox.workdir = Path(cwd).resolve()
+    client = BoundedClient(nb, budget, sandbox, kernel_name="python3",
+                           resources={"metadata": {"path": str(cwd)}}, iopub_timeout=budget.grace_seconds)
+    try:
+        client.execute(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # the kernel's own log lines
+    except DeadKernelError as err:
+        client.stop_reason = client.stop_reason or _death(err)
+    except RuntimeError as err:  # nbclient's words when the kernel never started
+        atexit.unregister(client._cleanup_kernel)  # nbclient leaves it registered, to fail at exit
+        raise KernelStartError(f"the Jupyter kernel could not start ({str(err)[:200]})") from err
+    finally:
+        client.cleanup()
+    return nb, client.stop_reason

@@ -1,0 +1,139 @@
+"""Trusted grading of one notebook: the learner's code runs sandboxed, the verdicts are decided here.
+
+:func:`grade` takes a sanitized notebook (:mod:`.cells`), runs it with each test cell replaced by a
+line that reports the answer (:mod:`.capture`), in a sandboxed kernel with limits
+(:mod:`.execute`), then judges every test cell in this process: count and budget questions from
+the reported value, function questions by running the function again in a fresh sandboxed
+process (:mod:`.functions`). Each test cell's outputs are then rewritten from the verdict alone
+(nothing the kernel printed there survives): a right answer prints its feedback, a wrong one is an
+error whose message is the feedback. So nbgrader, which scores a test cell from its outputs, and
+self-study grading give the same score, and nothing the kernel does can award a point.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from ..grading.feedback import counting_calls
+from ..grading.questions import Question
+from ..grading.verdicts import Verdict, verdict
+from .capture import capture_code, read_answer
+from .cells import test_cells
+from .execute import NOT_RUN, Budget, run_notebook
+from .functions import grade_function
+from .sandbox import Limits, Sandbox, SandboxError, available
+
+__all__ = ["Result", "Settings", "case_seed", "fail_all", "grade"]
+
+REVIEW = ("For review: this answer cell asks Keras or the reference counter for the count ({calls}). "
+          "The exercise is to derive the number yourself.")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to grade: limits, whether to sandbox, and the secret that draws function cases."""
+
+    budget: Budget = field(default_factory=Budget)
+    limits: Limits = field(default_factory=Limits)
+    sandbox: bool = True
+    secret: str = field(default_factory=lambda: secrets.token_hex(16), repr=False)
+
+    def new_sandbox(self) -> Sandbox | None:
+        """A fresh sandbox, or None when grading runs without one; an error if one is needed and
+        cannot run."""
+        if not self.sandbox:
+            return None
+        problem = available()
+        if problem:
+            raise SandboxError(f"learner code cannot be sandboxed here: {problem}. Install bubblewrap, "
+                               "or turn the sandbox off explicitly (c.SandboxedExecute.sandbox = False).")
+        return Sandbox(self.limits)
+
+
+@dataclass(frozen=True)
+class Result:
+    """The trusted verdict on one test cell."""
+
+    grade_id: str
+    question: str
+    correct: bool
+    max_points: float
+    feedback: str
+    mistake: str | None = None
+    review: str | None = None
+
+    @property
+    def points(self) -> float:
+        return self.max_points if self.correct else 0.0
+
+
+def case_seed(secret: str, *parts: str) -> str:
+    """The seed of a function question's hidden cases: secret, and stable for one submission."""
+    return hmac.new(secret.encode(), "/".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
+def grade(nb, cwd: Path, questions: dict[str, Question], settings: Settings, who: str = "") -> list[Result]:
+    """Run and judge a sanitized notebook in place; one :class:`Result` per test cell found."""
+    tests = {gid: index for gid, index in test_cells(nb).items() if gid in questions}
+    sources = {index: nb.cells[index].source for index in tests.values()}
+    for grade_id, index in tests.items():
+        question = questions[grade_id]
+        nb.cells[index].source = ("pass" if question.kind == "function"
+                                  else capture_code(question.id, question.variable))
+    run_notebook(nb, cwd, settings.budget, settings.new_sandbox())
+    for index, source in sources.items():
+        nb.cells[index].source = source
+    results = [_judge(nb, index, questions[gid], cwd=cwd, settings=settings, who=who) for gid, index in tests.items()]
+    for result, index in zip(results, tests.values(), strict=True):
+        nb.cells[index].outputs = _outputs(result)
+    return results
+
+
+def fail_all(nb, feedback: str) -> None:
+    """Every test cell fails with the same feedback (when the notebook could not be run at all)."""
+    for index in test_cells(nb).values():
+        nb.cells[index].outputs = _outputs(Result("", "", False, 0.0, feedback))
+
+
+def _judge(nb, index: int, question: Question, *, cwd: Path, settings: Settings, who: str) -> Result:
+    cell = nb.cells[index]
+    points = float(cell.metadata["nbgrader"].get("points", question.points))
+    not_run = next((o for o in cell.outputs if o.get("ename") == NOT_RUN), None)
+    if not_run is not None:
+        found = Verdict(question.id, False, None, f"Not graded: this test cell did not run: {not_run.evalue}")
+    elif question.kind == "function":
+        found = grade_function(question, _code_before(nb, index), case_seed(settings.secret, who, question.id),
+                               cwd, settings.new_sandbox())
+    else:
+        captured = read_answer(cell.outputs, question.id)
+        found = (verdict(question.id, captured.value) if captured.found
+                 else Verdict(question.id, False, None, f"Not yet: {captured.problem}"))
+    return Result(question.grade_id, question.id, found.correct, points, found.feedback, found.mistake,
+                  _review(nb, question))
+
+
+def _code_before(nb, index: int) -> list[str]:
+    """The learner's code cells above a test cell (test cells themselves left out)."""
+    return [cell.source for cell in nb.cells[:index] if cell.cell_type == "code"
+            and not (cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata["nbgrader"].get("solution"))]
+
+
+def _review(nb, question: Question) -> str | None:
+    answer = next((c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == question.answer_cell),
+                  None)
+    calls = counting_calls(answer.source) if answer is not None else []
+    return REVIEW.format(calls=", ".join(calls)) if calls else None
+
+
+def _outputs(result: Result) -> list:
+    review = f"\n{result.review}" if result.review else ""
+    if result.correct:
+        return [nbformat.v4.new_output("stream", name="stdout", text=f"✓ {result.feedback}{review}\n")]
+    text = f"{result.feedback}{review}"
+    return [nbformat.v4.new_output("error", ename="AssertionError", evalue=text, traceback=text.splitlines())]
