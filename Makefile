@@ -8,7 +8,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export KERAS_BACKEND := tensorflow
 export PYTHONHASHSEED := 0
 
-.PHONY: help install book test test-fast lint browser bench grade-demo exercises clean
+.PHONY: help install book test test-fast lint browser sandbox bench grade-demo exercises clean
 
 help:
 	@echo "make book        build the online book into _build/html"
@@ -34,6 +34,10 @@ install: $(BIN)/.installed
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's bubblewrap: learner code runs in it while it is graded (setpriv and prlimit come with util-linux).
+sandbox:
+	@command -v bwrap >/dev/null || { apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; }
+
 book: install
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
@@ -41,7 +45,7 @@ book: install
 lint: install
 	$(BIN)/ruff check autograder tests benchmarks
 
-test: install browser lint
+test: install browser sandbox lint
 	$(BIN)/python -m pytest --slow -n 2 --dist loadgroup
 
 test-fast: install
@@ -50,10 +54,10 @@ test-fast: install
 exercises: install
 	$(BIN)/python -m autograder release
 
-grade-demo: install
+grade-demo: install sandbox
 	$(BIN)/python -m autograder demo
 
-bench: install
+bench: install sandbox
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -54,8 +54,8 @@ c.ExportApp.plugin_class = "autograder.nbgrader_plugins.ReviewCsvExport"
 
 # Limits of one submission (see SandboxedExecute for all of them). The sandbox is required: to grade
 # without it (a learner's code could then read and change this directory), set c.SandboxedExecute.sandbox = False.
-c.SandboxedExecute.cell_timeout = 30
-c.SandboxedExecute.notebook_timeout = 150
+c.SandboxedExecute.cell_timeout = 20  # then 10 s per cell once a cell has run past its limit
+c.SandboxedExecute.notebook_timeout = 120
 
 # The released answer cell keeps the line above the solution (e.g. ``answer = None``) and gets this stub.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

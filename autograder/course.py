@@ -68,13 +68,18 @@ def _require_nbgrader() -> None:
                           "install the course extra: pip install -e '.[course]'") from err
 
 
-def _config(course_root: Path, timeout: int | None):
+def _config(course_root: Path, timeout: int | None, stock: bool = False):
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
     config = Config()
     if (ROOT / "nbgrader_config.py").exists():
         config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config())
+    if stock:  # nbgrader's own autograde pipeline, for comparison (benchmarks): no sandbox, verdicts in the kernel
+        from nbgrader.converters import Autograde
+
+        for name in ("sanitize_preprocessors", "autograde_preprocessors", "exporter_class"):
+            config.Autograde[name] = Autograde.class_traits()[name].default()
     config.CourseDirectory.root = str(course_root)
     config.CourseDirectory.db_url = f"sqlite:///{course_root / 'gradebook.db'}"
     config.CourseDirectory.source_directory = "solutions"
@@ -88,13 +93,13 @@ def _config(course_root: Path, timeout: int | None):
 class Course:
     """One nbgrader course directory, driven through ``nbgrader.apps.NbGraderAPI``."""
 
-    def __init__(self, root: Path, timeout: int | None = None):
+    def __init__(self, root: Path, timeout: int | None = None, stock: bool = False):
         _require_nbgrader()
         quiet_environment()
         from nbgrader.apps import NbGraderAPI
 
         self.root = Path(root)
-        self.config = _config(self.root, timeout)
+        self.config = _config(self.root, timeout, stock)
         self.api = NbGraderAPI(config=self.config)
 
     def add_source(self, assignment: str, source: Path | None = None) -> None:
@@ -149,10 +154,11 @@ def _ok(result: dict, step: str, assignment: str) -> None:
 
 
 @contextmanager
-def temp_course(timeout: int | None = None) -> Iterator[Course]:
-    """A fresh course directory with a fresh sqlite gradebook, removed afterwards."""
+def temp_course(timeout: int | None = None, stock: bool = False) -> Iterator[Course]:
+    """A fresh course directory with a fresh sqlite gradebook, removed afterwards (``stock``: with
+    nbgrader's own autograde pipeline instead of this course's trusted one)."""
     with tempfile.TemporaryDirectory(prefix="course-") as tmp:
-        yield Course(Path(tmp), timeout)
+        yield Course(Path(tmp), timeout, stock)
 
 
 def release(dest: Path = ROOT / "exercises", assignments: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:

@@ -79,11 +79,14 @@ def _gradebook_specs(info: dict) -> dict[str, cells.CellSpec]:
 class SandboxedExecute(NbGraderPreprocessor):
     """Run the notebook sandboxed with limits; decide every test cell's verdict outside the kernel."""
 
-    cell_timeout = Float(30, help="Seconds a cell may run before it is interrupted (the next cell runs).").tag(
-        config=True)
-    notebook_timeout = Float(150, help="Seconds for the whole notebook; cells after that are not run.").tag(
-        config=True)
-    output_limit = Integer(1_000_000, help="Bytes of output kept per notebook.").tag(config=True)
+    cell_timeout = Float(Budget.cell_seconds, help=(
+        "Seconds a cell may run before it is interrupted (the next cell runs); "
+        "after one such cell, later ones get after_timeout seconds.")).tag(config=True)
+    notebook_timeout = Float(Budget.notebook_seconds, help=(
+        "Seconds for the whole notebook; cells after that are not run.")).tag(config=True)
+    after_timeout = Float(Budget.after_timeout_seconds, help=(
+        "Seconds per cell once a cell has run past its limit.")).tag(config=True)
+    output_limit = Integer(Budget.output_bytes, help="Bytes of output kept per notebook.").tag(config=True)
     sandbox = Bool(True, help="Run learner code in the bubblewrap sandbox. Turning it off lets a learner's "
                               "code read and change the course directory.").tag(config=True)
     memory_limit = Integer(Limits.memory_bytes, help="Bytes of address space per sandboxed process.").tag(
@@ -111,7 +114,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         return nb, resources
 
     def _settings(self) -> pipeline.Settings:
-        budget = Budget(self.cell_timeout, self.notebook_timeout, self.output_limit)
+        budget = Budget(self.cell_timeout, self.notebook_timeout, self.output_limit,
+                        after_timeout_seconds=self.after_timeout)
         limits = Limits(self.memory_limit, self.process_limit, self.cpu_limit)
         return pipeline.Settings(budget, limits, self.sandbox, self.secret or _course_secret(self.config))
 

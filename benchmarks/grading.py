@@ -1,19 +1,15 @@
-"""Benchmark 4: what the checks cost when a submission is graded.
+"""Benchmark 4: what trusted grading costs, against stock nbgrader, measured side by side.
 
-For each assignment, a fully correct submission (the solution notebook, hidden tests included)
-is executed headless three ways, side by side:
+1. **Per notebook**: ``nbgrader autograde`` of each assignment's solution notebook in a temporary
+   course, with nbgrader's own pipeline (verdicts in the learner's kernel, no sandbox) and with this
+   course's (learner code in the sandbox, verdicts decided outside the kernel, function questions run
+   again in a fresh sandboxed process). Median of ``repeat`` runs after a warm-up; target ≤ +25 %.
+2. **A class with denial-of-service notebooks**: 40 submissions of ``a02_dense``, 37 honest and 3 that
+   try to hold the grader (a cell that sleeps forever, an endless loop that ignores interrupts, an
+   endless flood of output), graded with the course's default limits, against the 37 honest ones
+   alone; target ≤ 3×. Every honest submission must still get full marks.
 
-- **no checks**: the same notebook with every test cell and ``from autograder import check`` replaced
-  by ``pass`` (the same number of cells to execute): the learner's own code only, the floor for any grader;
-- **with checks**: the notebook as nbgrader's autograde runs it (the same nbclient execution);
-- **nbgrader autograde**: the real ``nbgrader autograde`` step in a temporary course, for context
-  (it adds nbgrader's own bookkeeping: the gradebook, checksums, cell overwrites).
-
-The checks' overhead is (with checks − no checks) / no checks; the target is ≤ 10 % with a warm
-key cache (the committed ``bank/verified.json``: grading never imports Keras). Each figure is the
-median of ``repeat`` runs, after one untimed warm-up.
-
-    python -m benchmarks.grading            # prints a Markdown table
+    python -m benchmarks.grading            # prints two Markdown tables
 """
 
 from __future__ import annotations
@@ -25,36 +21,21 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import course, selfstudy
+from autograder import course
 
-REPEAT = 5
-
-
-def _without_checks(nb):
-    nb = nbformat.from_dict(nb)
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and (meta.get("grade") or meta.get("grade_id") == "setup"):
-            cell.source = "pass"  # still a cell to execute: only the checks themselves are left out
-    return nb
+REPEAT = 3
+HONEST, ASSIGNMENT = 37, "a02_dense"
+DOS = {
+    "dos_sleep": "import time\ntime.sleep(10**6)",
+    "dos_ignores_interrupts": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
+    "dos_output_flood": "while True:\n    print('x' * 10_000)",
+}
 
 
-def _run_seconds(nb, cwd: Path) -> float:
-    start = time.perf_counter()
-    executed = selfstudy.execute(nbformat.from_dict(nb), cwd, timeout=120)
-    seconds = time.perf_counter() - start
-    errors = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    if errors:
-        raise RuntimeError(f"the benchmark notebook failed: {errors[0].ename}: {errors[0].evalue}")
-    return seconds
-
-
-def _autograde_seconds(assignment: str, repeat: int) -> float:
+def _autograde_seconds(assignment: str, repeat: int, stock: bool) -> float:
     times = []
-    # Autograding the same submission again makes nbgrader's gradebook warn (SQLAlchemy's SAWarning)
-    # on stderr, once per cell: its own bookkeeping, not a finding of this benchmark.
-    with warnings.catch_warnings(), course.temp_course(timeout=120) as grader:
-        warnings.filterwarnings("ignore", message=".*not in session.*")
+    with warnings.catch_warnings(), course.temp_course(stock=stock) as grader:
+        warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's re-autograde bookkeeping
         grader.generate(assignment)
         grader.submit("bench", assignment, course.solution_path(assignment))
         grader.autograde(assignment, "bench")  # warm-up
@@ -65,40 +46,64 @@ def _autograde_seconds(assignment: str, repeat: int) -> float:
     return statistics.median(times)
 
 
-def measure(assignment: str, repeat: int = REPEAT) -> dict:
-    """Median seconds for one assignment: no checks, with checks (alternating runs), nbgrader autograde."""
-    path = course.solution_path(assignment)
-    with_checks = nbformat.read(path, as_version=4)
-    no_checks = _without_checks(with_checks)
-    _run_seconds(with_checks, path.parent)  # warm the key cache and the OS file cache
-    plain, checked = [], []
-    for _ in range(repeat):
-        plain.append(_run_seconds(no_checks, path.parent))
-        checked.append(_run_seconds(with_checks, path.parent))
-    return {"assignment": assignment, "no_checks_s": statistics.median(plain),
-            "with_checks_s": statistics.median(checked), "autograde_s": _autograde_seconds(assignment, 3)}
+def per_notebook(assignments=course.ASSIGNMENTS, repeat: int = REPEAT) -> list[dict]:
+    """Median autograde seconds of one solution notebook per assignment, stock vs trusted, alternating."""
+    return [{"assignment": a, "stock_s": _autograde_seconds(a, repeat, True),
+             "trusted_s": _autograde_seconds(a, repeat, False)} for a in assignments]
 
 
-def run(assignments: tuple[str, ...] = course.ASSIGNMENTS, repeat: int = REPEAT) -> list[dict]:
-    return [measure(a, repeat) for a in assignments]
+def _dos_notebook(folder: Path, name: str, code: str) -> Path:
+    nb = nbformat.read(course.solution_path(ASSIGNMENT), as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "dense-mlp-hidden")
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(code))
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
 
 
-def report(rows: list[dict]) -> str:
-    lines = ["| assignment | no checks (s) | with checks (s) | checks' overhead | nbgrader autograde (s) |",
-             "|---|---:|---:|---:|---:|"]
+def _class_seconds(with_dos: bool, folder: Path) -> tuple[float, dict]:
+    with warnings.catch_warnings(), course.temp_course() as grader:
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        grader.generate(ASSIGNMENT)
+        for i in range(HONEST):
+            grader.submit(f"honest_{i:02d}", ASSIGNMENT, course.solution_path(ASSIGNMENT))
+        for name, code in DOS.items() if with_dos else ():
+            grader.submit(name, ASSIGNMENT, _dos_notebook(folder, name, code))
+        start = time.perf_counter()
+        grader.autograde(ASSIGNMENT)
+        seconds = time.perf_counter() - start
+        return seconds, {student: score for (student, _), score in grader.export().items()}
+
+
+def class_with_dos(folder: Path) -> dict:
+    """Seconds to autograde the honest class alone and with the DoS notebooks; the scores of both runs."""
+    alone, _ = _class_seconds(False, folder)
+    together, scores = _class_seconds(True, folder)
+    return {"alone_s": alone, "with_dos_s": together, "scores": scores}
+
+
+def report(rows: list[dict], klass: dict) -> str:
+    lines = ["| assignment | stock nbgrader (s) | trusted, sandboxed (s) | extra |", "|---|---:|---:|---:|"]
     for r in rows:
-        extra = r["with_checks_s"] - r["no_checks_s"]
-        lines.append(f"| {r['assignment']} | {r['no_checks_s']:.2f} | {r['with_checks_s']:.2f} | "
-                     f"{extra / r['no_checks_s']:+.0%} ({extra * 1000:+.0f} ms) | {r['autograde_s']:.2f} |")
-    plain = sum(r["no_checks_s"] for r in rows)
-    checked = sum(r["with_checks_s"] for r in rows)
-    lines.append(f"| **all** | {plain:.2f} | {checked:.2f} | {(checked - plain) / plain:+.0%} | "
-                 f"{sum(r['autograde_s'] for r in rows):.2f} |")
+        lines.append(f"| {r['assignment']} | {r['stock_s']:.2f} | {r['trusted_s']:.2f} | "
+                     f"{r['trusted_s'] / r['stock_s'] - 1:+.0%} |")
+    stock, trusted = sum(r["stock_s"] for r in rows), sum(r["trusted_s"] for r in rows)
+    lines.append(f"| **all** | {stock:.2f} | {trusted:.2f} | **{trusted / stock - 1:+.0%}** (target ≤ +25 %) |")
+    honest = [s for student, s in klass["scores"].items() if student.startswith("honest")]
+    dos = {student: s for student, s in klass["scores"].items() if student.startswith("dos")}
+    lines += ["", "| class of a02_dense | seconds | ratio |", "|---|---:|---:|",
+              f"| {HONEST} honest submissions alone | {klass['alone_s']:.1f} | 1.00× |",
+              f"| the same + {len(DOS)} DoS submissions | {klass['with_dos_s']:.1f} | "
+              f"**{klass['with_dos_s'] / klass['alone_s']:.2f}×** (target ≤ 3×) |",
+              "", f"Honest scores: {len(honest)} × {set(honest)}; DoS scores: {dos}."]
     return "\n".join(lines)
 
 
 def main() -> None:
-    print(report(run()))
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        print(report(per_notebook(), class_with_dos(Path(folder))))
 
 
 if __name__ == "__main__":

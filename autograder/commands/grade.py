@@ -24,8 +24,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("notebook", help="the .ipynb to grade")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--assignment", help="the assignment, if the notebook's cells do not say (e.g. a02_dense)")
-    parser.add_argument("--timeout", type=int, default=30, metavar="SECONDS",
-                        help="time limit per cell; a cell that runs longer is stopped and fails (default 30)")
+    parser.add_argument("--timeout", type=int, default=20, metavar="SECONDS",
+                        help="time limit per cell; a cell that runs longer is stopped and fails (default 20)")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run learner code without the sandbox (it is used by default where bubblewrap works)")
     parser.set_defaults(run=run)
@@ -36,7 +36,7 @@ def run(args) -> int:
     from ..trusted.pipeline import Settings
     from ..trusted.sandbox import available
 
-    settings = Settings(Budget(cell_seconds=args.timeout, notebook_seconds=max(150, 5 * args.timeout)),
+    settings = Settings(Budget(cell_seconds=args.timeout, notebook_seconds=max(120, 6 * args.timeout)),
                         sandbox=not args.no_sandbox and available() is None)
     result = grade_notebook(Path(args.notebook), settings, args.assignment)
     if args.json:

@@ -61,7 +61,8 @@ def assignment_of(nb) -> str | None:
 
 
 def sanitize(nb, specs: dict[str, CellSpec]) -> list[str]:
-    """Keep nbgrader metadata only where ``specs`` says, once per id; return notes of what changed."""
+    """Keep nbgrader metadata only where ``specs`` says, once per id; return a note for each cell
+    that claimed to be graded but is not (locked-only cells the list does not name are stripped silently)."""
     notes = []
     keep = _chosen(nb, specs)
     for index, cell in enumerate(nb.cells):
@@ -69,8 +70,8 @@ def sanitize(nb, specs: dict[str, CellSpec]) -> list[str]:
         if index in keep:
             _restore(cell, specs[grade_id])
         elif "nbgrader" in cell.get("metadata", {}):
-            if grade_id is not None:
-                notes.append(f"cell {index + 1}: nbgrader id {grade_id!r} " +
+            if _claims_points(cell):
+                notes.append(f"cell {index + 1}: graded cell {grade_id!r} " +
                              ("is not part of the assignment" if grade_id not in specs else "appears again"))
             del cell.metadata["nbgrader"]
     _unique_ids(nb)
@@ -88,6 +89,11 @@ def _grade_id(cell) -> str | None:
     meta = cell.get("metadata", {}).get("nbgrader")
     grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
     return grade_id if isinstance(grade_id, str) else None
+
+
+def _claims_points(cell) -> bool:
+    meta = cell.metadata["nbgrader"]
+    return isinstance(meta, dict) and bool(meta.get("grade") or meta.get("solution"))
 
 
 def _chosen(nb, specs: dict[str, CellSpec]) -> set[int]:

@@ -38,12 +38,14 @@ TIMEOUT = {"ename": "CellTimeoutError", "evalue": "the cell ran past its time li
 
 @dataclass(frozen=True)
 class Budget:
-    """Limits of one notebook run."""
+    """Limits of one notebook run. Once a cell has run past its limit, later cells get
+    ``after_timeout_seconds`` each: a notebook that stalls once is not given the full time again."""
 
-    cell_seconds: float = 30
-    notebook_seconds: float = 150
+    cell_seconds: float = 20
+    notebook_seconds: float = 120
     output_bytes: int = 1_000_000
     grace_seconds: float = 5  # how long an interrupted kernel may take to become responsive
+    after_timeout_seconds: float = 10
 
 
 def not_run(reason: str):
@@ -62,7 +64,7 @@ class BoundedClient(NotebookClient):
         self.stop_reason: str | None = None
         self._deadline = time.monotonic() + budget.notebook_seconds
         self._output_left = budget.output_bytes
-        self._timed_out = False
+        self._timed_out = self._any_timeout = False
 
     def create_kernel_manager(self):
         self.km = SandboxedKernelManager(kernel_name=self.kernel_name or "python3", config=self.config,
@@ -80,10 +82,11 @@ class BoundedClient(NotebookClient):
 
     def _get_timeout(self, cell):
         left = self._deadline - time.monotonic()
-        return max(1, int(min(self.budget.cell_seconds, left) + 0.999))
+        limit = self.budget.after_timeout_seconds if self._any_timeout else self.budget.cell_seconds
+        return max(1, int(min(limit, left) + 0.999))
 
     async def _async_handle_timeout(self, timeout, cell=None):
-        self._timed_out = True
+        self._timed_out = self._any_timeout = True
         return await super()._async_handle_timeout(timeout, cell)
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):

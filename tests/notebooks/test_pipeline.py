@@ -45,8 +45,14 @@ def test_the_csv_export_has_a_row_per_submission(graded):
         assert float(rows[(o.student, o.assignment)]["score"]) == o.expected
 
 
-def test_asking_keras_is_flagged_in_the_autograded_notebook(graded):
-    """When an answer cell calls count_params(), does the graded notebook say so (for manual review too)?"""
+def test_asking_keras_is_flagged_for_review_not_zeroed(graded):
+    """When an answer cell calls count_params(), does it keep its points, say so in the feedback, and list
+    the question in the export's review column (and only there)?"""
     _, course_dir = graded
     report = (course_dir / "feedback" / "used_keras" / "a01_the_question" / "a01_the_question.html").read_text()
-    assert "asks Keras for the count" in report
+    assert "For review" in report and "count_params()" in report
+    with open(course_dir / "grades.csv", newline="") as handle:
+        review = {(r["student_id"], r["assignment"]): r["review"] for r in csv.DictReader(handle)}
+    expected = {key: " ".join(e.get("review", [])) for e in demo.load_manifest()["submissions"]
+                for key in [(e["student"], e["assignment"])]}
+    assert review == expected and review[("used_keras", "a01_the_question")] == "dense-seed-layer1"

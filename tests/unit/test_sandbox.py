@@ -1,0 +1,111 @@
+"""The sandbox learner code is graded in: what it can see, reach and use (bubblewrap, no kernel)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from autograder.course import ROOT
+from autograder.errors import SandboxError
+from autograder.trusted import pipeline, sandbox
+from autograder.trusted.sandbox import Limits, Sandbox
+
+needs_sandbox = pytest.mark.skipif(sandbox.available() is not None, reason=f"no sandbox: {sandbox.available()}")
+
+PROBE = textwrap.dedent("""
+    import json, os, socket, pathlib, autograder
+    def can(action):
+        try:
+            action()
+            return True
+        except Exception:
+            return False
+    root = pathlib.Path(os.environ.get("ROOT_TO_PROBE", "/"))
+    print(json.dumps({
+        "uid": os.getuid(),
+        "package": sorted(os.listdir(os.path.dirname(autograder.__file__))),
+        "sees_config": (root / "nbgrader_config.py").exists(),
+        "sees_solutions": (root / "solutions").exists(),
+        "writes_package": can(lambda: open(os.path.join(os.path.dirname(autograder.__file__), "x.py"), "w")),
+        "network": can(lambda: socket.create_connection(("127.0.0.1", 22), timeout=1)),
+        "home": os.environ.get("HOME"),
+        "env_keys": sorted(os.environ),
+        "writes_cwd": can(lambda: open("scratch.txt", "w").write("x")),
+    }))
+""")
+
+
+def _inside(box: Sandbox, code: str, env_root: str = str(ROOT)) -> subprocess.CompletedProcess:
+    command = box.wrap([sys.executable, "-c", f"import os; os.environ['ROOT_TO_PROBE'] = {env_root!r}\n{code}"])
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_ci_has_the_sandbox():
+    """On CI (CI=true), is the sandbox available, so that no sandbox test is skipped there?"""
+    if os.environ.get("CI") == "true":
+        assert sandbox.available() is None
+
+
+@needs_sandbox
+def test_learner_code_sees_no_course_files_no_network_and_a_stub_package(tmp_path):
+    """Inside, is the user unprivileged, the course invisible, the package a read-only stub, the network gone?"""
+    (tmp_path / "data.csv").write_text("1,2\n")
+    box = Sandbox(workdir=tmp_path)
+    try:
+        seen = json.loads(_inside(box, PROBE).stdout)
+    finally:
+        box.cleanup()
+    assert seen["uid"] >= 200_000 and seen["package"] == ["__init__.py", "_capture.py", "_runner.py"]
+    assert not (seen["sees_config"] or seen["sees_solutions"] or seen["writes_package"] or seen["network"])
+    assert seen["writes_cwd"] and not (tmp_path / "scratch.txt").exists()  # a private copy of the folder
+    assert seen["home"] == "/tmp" and not any(k.startswith(("AUTOGRADER", "JPY")) for k in seen["env_keys"])
+
+
+@needs_sandbox
+def test_limits_hold_inside():
+    """Are processes, memory and file size limited for learner code?"""
+    box = Sandbox(Limits(memory_bytes=512 * 2**20, processes=40, file_bytes=2**20))
+    code = textwrap.dedent("""
+        import os, resource
+        print(resource.getrlimit(resource.RLIMIT_NPROC)[0], resource.getrlimit(resource.RLIMIT_AS)[0])
+        try:
+            bytearray(1024 * 2**20)
+            print("allocated")
+        except MemoryError:
+            print("memory refused")
+        try:
+            open("/tmp/big", "wb").write(b"x" * (2 * 2**20))
+            print("wrote")
+        except OSError:
+            print("file refused")
+    """)
+    out = _inside(box, code).stdout.split("\n")
+    assert out[:3] == [f"40 {512 * 2**20}", "memory refused", "file refused"]
+
+
+@needs_sandbox
+def test_nothing_outlives_the_sandbox(tmp_path):
+    """Does a daemon started inside (new session, double fork) die when the sandboxed process ends?"""
+    box = Sandbox(workdir=tmp_path)
+    code = textwrap.dedent("""
+        import subprocess
+        subprocess.Popen(["sleep", "300"], start_new_session=True)
+        print("started")
+    """)
+    assert _inside(box, code).stdout.strip() == "started"
+    box.cleanup()
+    sleepers = subprocess.run(["pgrep", "-u", str(box.uid)], capture_output=True, text=True, check=False)
+    assert sleepers.stdout.strip() == ""
+
+
+def test_grading_stops_when_the_sandbox_is_required_but_missing(monkeypatch):
+    """Without bubblewrap, does course grading refuse with a clear error instead of running unsandboxed?"""
+    monkeypatch.setattr(pipeline, "available", lambda: "bubblewrap is not installed")
+    with pytest.raises(SandboxError, match=r"bubblewrap is not installed.*sandbox = False"):
+        pipeline.Settings(sandbox=True).new_sandbox()
+    assert pipeline.Settings(sandbox=False).new_sandbox() is None
