@@ -10,6 +10,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 
 from autograder import course
 from autograder.grading.questions import all_questions, get_question
+from autograder.trusted import cells
 
 CHECK_LINE = re.compile(r'^check\("([a-z0-9_.]+)", (\w+)\)$')
 
@@ -31,7 +32,7 @@ def _cells(assignment: str, kind: str) -> list:
 
 
 def _visible(source: str) -> str:
-    return source.split("### BEGIN HIDDEN TESTS", maxsplit=1)[0].strip()
+    return source.strip()
 
 
 def test_nbgrader_metadata_is_valid(assignment):
@@ -42,9 +43,25 @@ def test_nbgrader_metadata_is_valid(assignment):
 
 
 def test_test_cells_are_one_check_line(assignment):
-    """Is each test cell's visible part one line, check("<question id>", <answer>)?"""
+    """Is each test cell exactly one line, check("<question id>", <answer>), with no hidden tests (the
+    grade is decided outside the kernel, so nothing else in the cell would count)?"""
     for cell in _cells(assignment, "test"):
-        assert CHECK_LINE.match(_visible(cell.source)), cell.source
+        assert CHECK_LINE.fullmatch(cell.source.strip()) and "\n" not in cell.source.strip(), cell.source
+
+
+def test_graded_cells_are_the_ones_the_package_names(assignment):
+    """Do the notebook's graded cells (ids, kinds, points) match the package's list, which self-study
+    grading trusts instead of the learner's file?"""
+    specs = cells.package_specs(all_questions(assignment))
+    found = {c.metadata["nbgrader"]["grade_id"]: c for c in _nb(assignment).cells
+             if c.metadata.get("nbgrader", {}).get("grade") or c.metadata.get("nbgrader", {}).get("solution")}
+    assert set(found) == set(specs)
+    for grade_id, cell in found.items():
+        meta, spec = cell.metadata["nbgrader"], specs[grade_id]
+        assert (cell.cell_type, bool(meta.get("grade")), bool(meta.get("solution"))) == (
+            spec.cell_type, spec.grade, spec.solution), grade_id
+        assert float(meta.get("points", 0)) == spec.points, grade_id
+        assert spec.source is None or cell.source.strip() == spec.source, grade_id
 
 
 def test_every_bank_question_is_asked_once(assignment):
