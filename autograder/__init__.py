@@ -2,6 +2,9 @@
 
 - :mod:`autograder.reference` counts from a model config, standard library only.
 - :mod:`autograder.live` counts the same config with Keras itself.
+- :mod:`autograder.grading` grades answers; its entry points ``check``, ``verdict``,
+  ``Verdict`` and ``used_keras_to_count`` are importable from here, and loaded on first use
+  (so ``import autograder.reference`` never loads the grading code).
 """
 
 from __future__ import annotations
@@ -13,6 +16,20 @@ __all__ = [
     "UnknownLayerError",
 ]
 
-from .grading import Verdict, check, used_keras_to_count, verdict
+_GRADING = ("Verdict", "check", "used_keras_to_count", "verdict")  # loaded from .grading on first use
+__all__ += list(_GRADING)
 
-__all__ += ["Verdict", "check", "used_keras_to_count", "verdict"]
+
+def __getattr__(name: str):
+    """``autograder.check`` and the other grading names, imported when first asked for (PEP 562)."""
+    if name in _GRADING:
+        from . import grading
+
+        value = getattr(grading, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

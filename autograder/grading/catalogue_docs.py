@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .mistakes import CATALOGUE
+from .misconceptions import CATALOGUE
 from .questions import ASSIGNMENTS, all_questions
 
 __all__ = ["README", "render_tables", "update_readme"]

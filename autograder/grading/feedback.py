@@ -1,8 +1,9 @@
 """The words of a verdict: what the learner sees in nbgrader or on the command line.
 
 Feedback names the idea and the direction of the error, never the expected number for a
-count or budget question. :func:`used_keras_to_count` tells whether an answer cell let Keras
-do the counting.
+count or budget question. A misconception is named by one sentence, :func:`misconception`,
+whatever the kind of question. :func:`used_keras_to_count` tells whether an answer cell let
+Keras do the counting.
 """
 
 from __future__ import annotations
@@ -11,13 +12,19 @@ import ast
 import re
 
 from ..reference import ModelCount
+from .answers import describe
 
-__all__ = ["GRADER_BUG", "KERAS_USED", "correct", "grader_bug", "used_keras_to_count", "wrong_count"]
+__all__ = ["GRADER_BUG", "KERAS_USED", "LIKELY", "MEETS_BUDGET", "budget_met", "correct", "counting_calls",
+           "function_correct", "grader_bug", "misconception", "not_a_function", "unbuildable",
+           "used_keras_to_count", "wrong_budget", "wrong_count", "wrong_function"]
 
 GRADER_BUG = ("GRADER BUG (not your mistake): for question {question} {detail}. Your answer is "
               "accepted and loses no points. Please report this message to the course staff.")
 KERAS_USED = ("Your answer cell asks Keras for the count ({calls}). The exercise is to derive the "
               "number yourself: replace the call by your own arithmetic.")
+
+LIKELY = "Likely misconception"  # how a misconception is introduced, unless a kind says otherwise
+MEETS_BUDGET = "Your value meets the budget under a known misconception"
 
 _COUNTING = {"count_params", "summary", "count_layer"}
 _COUNTER_MODULES = ("autograder.reference", "autograder.live")
@@ -31,16 +38,51 @@ def grader_bug(question: str, detail: str) -> str:
     return GRADER_BUG.format(question=question, detail=detail)
 
 
+def misconception(found, lead: str = LIKELY) -> str:
+    """The sentence that names a misconception (a :class:`~autograder.grading.misconceptions.Diagnosis`):
+    ``<lead> [CODE] in layer `name`: title. feedback`` (the layer only when it was made in one)."""
+    where = f" in layer `{found.layer}`" if found.layer else ""
+    mistake = found.mistake
+    return f"{lead} [{mistake.code}]{where}: {mistake.title}. {mistake.feedback}"
+
+
 def wrong_count(answer: int, expected: int, asks: str, right: ModelCount, found=None) -> str:
     """Feedback for a wrong number: the direction, then the misconception (a
-    :class:`~autograder.grading.mistakes.Diagnosis`) or where to look."""
+    :class:`~autograder.grading.misconceptions.Diagnosis`) or where to look."""
     direction = "too high" if answer > expected else "too low"
     head = f"Not yet: {answer:,} is {direction}."
+    return f"{head} {misconception(found) if found is not None else _where_to_look(asks, right)}"
+
+
+def budget_met(key: str, value: int) -> str:
+    return f"Correct: {key}={value} meets the budget exactly."
+
+
+def unbuildable(key: str, value: int, error: Exception) -> str:
+    return f"With {key}={value} the model cannot be built: {error}. Choose another value."
+
+
+def wrong_budget(knob: tuple[str, str], value: int, too_many: bool, found=None) -> str:
+    """Feedback for a knob value that misses the budget: the direction, then the misconception
+    under which the value would meet it, or how to find the value."""
+    layer, key = knob
+    text = f"Not yet: with {key}={value}, `{layer}` gives the model {'too many' if too_many else 'too few'} parameters."
     if found is not None:
-        where = f" in layer `{found.layer}`" if found.layer else ""
-        mistake = found.mistake
-        return f"{head} Likely misconception [{mistake.code}]{where}: {mistake.title}. {mistake.feedback}"
-    return f"{head} {_where_to_look(asks, right)}"
+        return f"{text} {misconception(found, MEETS_BUDGET)}"
+    return f"{text} Write the count as a function of `{key}` and solve for the target."
+
+
+def not_a_function(signature: str, answer: object) -> str:
+    return f"Expected a function, `def {signature}: ...`, got {describe(answer)}."
+
+
+def function_correct(cases: int) -> str:
+    return f"Correct on all {cases} test cases."
+
+
+def wrong_function(problem: str, found=None) -> str:
+    """Feedback for a function with a wrong result: the first failing call, then the misconception."""
+    return f"Not yet: {problem}" + (f" {misconception(found)}" if found is not None else "")
 
 
 def _where_to_look(asks: str, right: ModelCount) -> str:

@@ -9,6 +9,9 @@ A question is one of three kinds:
 - ``budget``: choose the value of one ``knob`` (a layer's config key) so that the model's
   ``asks`` quantity equals ``target``; the model is rebuilt with the value and counted.
 
+:class:`Question` holds what every kind has; each kind is a subclass that grades its own
+answers (:mod:`autograder.grading.kinds`), and ``question.kind`` names it.
+
 The key is never stored: it is computed by :func:`autograder.reference.count` from the
 model's Keras config (``bank/models/<model_name>.json``), and verified against live Keras
 (:mod:`autograder.grading.verify`).
@@ -19,20 +22,25 @@ from __future__ import annotations
 import copy
 import importlib
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import QuestionError
-from ..reference import ModelCount, ParamCount, count
+from ..reference import ModelCount, ParamCount
+
+if TYPE_CHECKING:
+    from .verdicts import Verdict
 
 __all__ = ["ASSIGNMENTS", "KINDS", "MANUAL", "POINTS", "Arg", "Question", "all_questions", "amount", "get_question",
            "load_model", "with_knob"]
 
 ASSIGNMENTS = ("a01_the_question", "a02_dense", "a03_trainable", "a04_convolutions",
                "a05_embeddings_normalization", "a06_recurrent", "a07_attention", "a08_functional")
-KINDS = ("count", "function", "budget")
+KINDS = ("count", "function", "budget")  # one class each in .kinds: CountQuestion, FunctionQuestion, BudgetQuestion
 POINTS = {"count": 1.0, "function": 2.0, "budget": 2.0}  # what a test cell of each kind is worth
 MANUAL = {"explain": 2.0}  # the hand-graded cell of every assignment: grade_id → points
 MODELS = Path(__file__).parent / "bank" / "models"
@@ -55,12 +63,15 @@ class Arg:
 
 
 @dataclass(frozen=True, eq=False)
-class Question:
-    """One autograded question (see the module docstring for the three kinds)."""
+class Question(ABC):
+    """One autograded question (see the module docstring for the three kinds).
 
+    Abstract: the bank builds a :class:`~autograder.grading.kinds.CountQuestion`,
+    ``FunctionQuestion`` or ``BudgetQuestion``, which sets ``kind`` and grades answers."""
+
+    kind: ClassVar[str]  # "count", "function" or "budget"
     id: str
     assignment: str
-    kind: str
     asks: str
     prompt: str
     model: dict | None = None
@@ -70,6 +81,10 @@ class Question:
     formula: Callable | None = field(default=None, repr=False)
     layer: Callable | None = field(default=None, repr=False)
     knob: tuple[str, str] | None = None
+
+    @abstractmethod
+    def grade(self, answer: object, *, hidden: bool = False) -> Verdict:
+        """The verdict on ``answer``; ``hidden`` (function questions) draws other arguments."""
 
     @property
     def grade_id(self) -> str:
@@ -87,8 +102,8 @@ class Question:
 
     @property
     def variable(self) -> str:
-        """The name the answer is read from: ``answer``, or the function's name."""
-        return self.function_name if self.kind == "function" else "answer"
+        """The name the answer is read from: ``answer`` (a function question: the function's name)."""
+        return "answer"
 
     @property
     def function_name(self) -> str | None:
@@ -96,19 +111,19 @@ class Question:
 
     @property
     def target(self) -> int | None:
-        """A budget question's target: the count of its model as stored in the bank."""
-        return amount(count(self.model), self.asks) if self.kind == "budget" else None
+        """A budget question's target (None for the other kinds)."""
+        return None
 
     def to_dict(self) -> dict:
         """The JSON form printed by ``python -m autograder questions --json``."""
         out = {"id": self.id, "assignment": self.assignment, "kind": self.kind, "asks": self.asks,
                "model": self.model, "prompt": self.prompt}
-        if self.kind == "function":
-            out["signature"] = self.signature
-        if self.kind == "budget":
-            out["knob"] = {"layer": self.knob[0], "key": self.knob[1]}
-            out["target"] = self.target
+        out.update(self._details())
         return out
+
+    def _details(self) -> dict:
+        """What this kind adds to :meth:`to_dict`."""
+        return {}
 
 
 def amount(counted: ModelCount, asks: str) -> int:

@@ -80,7 +80,7 @@ def write_fixtures(directory) -> list[str]:
     """Write ``<CODE>.json`` for every misconception into ``directory``; the codes changed."""
     from pathlib import Path
 
-    from .mistakes import CATALOGUE
+    from .misconceptions import CATALOGUE
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

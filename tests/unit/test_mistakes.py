@@ -9,7 +9,7 @@ import pytest
 
 from autograder import reference
 from autograder.grading import verdict
-from autograder.grading.mistakes import CATALOGUE, by_code
+from autograder.grading.misconceptions import CATALOGUE, by_code
 from autograder.grading.questions import amount, get_question, with_knob
 from autograder.grading.refresh import mistake_fixture
 

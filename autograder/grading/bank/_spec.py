@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..questions import Arg, Question, amount, load_model
+from ..kinds import BudgetQuestion, CountQuestion, FunctionQuestion
+from ..questions import Arg, amount, load_model
 
 __all__ = ["Arg", "Bank"]
 
@@ -20,24 +21,24 @@ class Bank:
     def __init__(self, assignment: str):
         self.assignment = assignment
 
-    def count(self, question_id: str, model_name: str, asks: str, prompt: str) -> Question:
+    def count(self, question_id: str, model_name: str, asks: str, prompt: str) -> CountQuestion:
         """Derive a number about a bank model: ``asks`` is total, trainable, non_trainable or layer:<name>."""
-        return Question(question_id, self.assignment, "count", asks, prompt,
-                        model=load_model(model_name), model_name=model_name)
+        return CountQuestion(question_id, self.assignment, asks, prompt,
+                             model=load_model(model_name), model_name=model_name)
 
     def function(self, question_id: str, signature: str, arguments: tuple[Arg, ...],  # noqa: PLR0917
-                 formula: Callable, layer: Callable, prompt: str) -> Question:  # (the bank reads best in order)
+                 formula: Callable, layer: Callable, prompt: str) -> FunctionQuestion:  # (the bank reads best in order)
         """Implement ``signature``; ``formula(**args)`` gives the reference Derivation and
         ``layer(**args)`` the ``(class_name, config, input_shape)`` it describes."""
-        return Question(question_id, self.assignment, "function", "total", prompt, signature=signature,
-                        arguments=arguments, formula=formula, layer=layer)
+        return FunctionQuestion(question_id, self.assignment, "total", prompt, signature=signature,
+                                arguments=arguments, formula=formula, layer=layer)
 
     def budget(self, question_id: str, model_name: str, asks: str, knob: tuple[str, str],
-               prompt: str) -> Question:
+               prompt: str) -> BudgetQuestion:
         """Choose ``knob`` = (layer name, config key); ``{target}`` in the prompt is filled in."""
         from ...reference import count
 
         model = load_model(model_name)
         target = amount(count(model), asks)
-        return Question(question_id, self.assignment, "budget", asks, prompt.format(target=target),
-                        model=model, model_name=model_name, knob=knob)
+        return BudgetQuestion(question_id, self.assignment, asks, prompt.format(target=target),
+                              model=model, model_name=model_name, knob=knob)

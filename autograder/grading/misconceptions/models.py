@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import copy
 
-from ..reference import ModelCount, count
-from .questions import amount
+from ...reference import ModelCount, count
+from ..questions import amount
 
 __all__ = ["batch_dim_counted", "frozen_counted_trainable", "input_layer_counted", "layer_left_out",
-           "shared_counted_twice",
-           "total_is_trainable_only", "trainable_is_total"]
+           "shared_counted_twice", "total_is_trainable_only", "trainable_is_total"]
 
 
 def _input_shapes(config: dict) -> list:

@@ -1,0 +1,147 @@
+"""The three kinds of question, each a :class:`~.questions.Question` that grades its own answers.
+
+- :class:`CountQuestion`: a number about a model; a wrong number is matched to a misconception.
+- :class:`FunctionQuestion`: a counting function, run on seeded random arguments
+  (:mod:`.functions`); wrong results are matched to a misconception's wrong formula.
+- :class:`BudgetQuestion`: a knob value; the model is rebuilt with it and counted, and a value
+  that meets the budget only under a wrong formula names that misconception.
+
+Each has ``grade(answer) -> Verdict`` and ``diagnose(...)``, its own way of asking the
+catalogue (:mod:`.misconceptions`). The bank (``bank/_spec.py``) builds them, and
+:func:`~.verdicts.verdict` looks a question up and calls its ``grade``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..errors import AutograderError
+from ..reference import ModelCount, count
+from . import feedback as fb
+from .answers import Parsed, parse_count
+from .functions import CASES, Outcome, run_cases
+from .misconceptions import Diagnosis, diagnose, diagnose_budget, diagnose_function
+from .questions import Question, amount, with_knob
+from .verdicts import Verdict
+from .verify import disagreement
+
+__all__ = ["BudgetQuestion", "CountQuestion", "FunctionQuestion"]
+
+
+@dataclass(frozen=True, eq=False)
+class CountQuestion(Question):
+    """Derive a number about the model: ``asks`` is total, trainable, non_trainable or layer:<name>."""
+
+    kind: ClassVar[str] = "count"
+
+    def grade(self, answer: object, *, hidden: bool = False) -> Verdict:
+        """Right if ``answer`` is the model's count (``hidden`` changes nothing for a number)."""
+        parsed = parse_count(answer)
+        if not parsed.ok:
+            return _wrong(self, parsed.problem)
+        right = count(self.model)
+        expected = amount(right, self.asks)
+        bug = _grader_bug(self, right)
+        if bug:
+            return bug
+        if parsed.value == expected:
+            return _right(self, fb.correct(parsed.value))
+        found = self.diagnose(parsed.value, right)
+        return _wrong(self, fb.wrong_count(parsed.value, expected, self.asks, right, found), found)
+
+    def diagnose(self, value: int, right: ModelCount | None = None) -> Diagnosis | None:
+        """The misconception whose wrong formula gives ``value`` on this model, if any."""
+        return diagnose(self.model, self.asks, value, right)
+
+
+@dataclass(frozen=True, eq=False)
+class FunctionQuestion(Question):
+    """Implement ``signature``; ``formula(**args)`` is the reference, ``layer(**args)`` the layer it counts."""
+
+    kind: ClassVar[str] = "function"
+
+    @property
+    def variable(self) -> str:
+        return self.function_name
+
+    def grade(self, answer: object, *, hidden: bool = False) -> Verdict:
+        """Run the learner's function on the seeded cases (``hidden``: another seeded set)."""
+        if not callable(answer) or isinstance(answer, type):
+            return _wrong(self, fb.not_a_function(self.signature, answer))
+        return self.judge(*run_cases(self, answer, hidden=hidden))
+
+    def judge(self, outcome: Outcome, mismatches: list) -> Verdict:
+        """The verdict from the cases' first failure and the wrong results ``(case, got, expected)``."""
+        if outcome.case is None:
+            return _right(self, fb.function_correct(CASES))
+        found = self.diagnose(mismatches)
+        return _wrong(self, fb.wrong_function(outcome.problem, found), found)
+
+    def diagnose(self, mismatches: list) -> Diagnosis | None:
+        """The misconception whose wrong formula gives every wrong result checked, if any."""
+        return diagnose_function(self.layer, mismatches)
+
+    def _details(self) -> dict:
+        return {"signature": self.signature}
+
+
+@dataclass(frozen=True, eq=False)
+class BudgetQuestion(Question):
+    """Choose ``knob`` = (layer name, config key) so that the model's ``asks`` equals ``target``."""
+
+    kind: ClassVar[str] = "budget"
+
+    @property
+    def target(self) -> int:
+        """The count of the model as stored in the bank: what the learner's value must give."""
+        return amount(count(self.model), self.asks)
+
+    def grade(self, answer: object, *, hidden: bool = False) -> Verdict:
+        """Rebuild the model with ``answer`` as the knob's value and count it."""
+        parsed = self._parse(answer)
+        if not parsed.ok:
+            return _wrong(self, parsed.problem)
+        bug = _grader_bug(self, count(self.model))
+        return bug if bug else self.judge(parsed.value)
+
+    def judge(self, value: int) -> Verdict:
+        """The verdict on a knob value that is a whole number of at least 1."""
+        key = self.knob[1]
+        try:
+            got = amount(count(with_knob(self, value)), self.asks)
+        except AutograderError as err:
+            return _wrong(self, fb.unbuildable(key, value, err))
+        target = self.target
+        if got == target:
+            return _right(self, fb.budget_met(key, value))
+        found = self.diagnose(value)
+        return _wrong(self, fb.wrong_budget(self.knob, value, got > target, found), found)
+
+    def diagnose(self, value: int) -> Diagnosis | None:
+        """The misconception under which ``value`` meets the budget, if any."""
+        return diagnose_budget(with_knob(self, value), self.asks, self.target)
+
+    def _parse(self, answer: object) -> Parsed:
+        layer, key = self.knob
+        parsed = parse_count(answer, f"a value for `{key}` of layer `{layer}`")
+        if parsed.ok and parsed.value < 1:
+            return Parsed(problem=f"`{key}` must be at least 1, got {parsed.value}.")
+        return parsed
+
+    def _details(self) -> dict:
+        return {"knob": {"layer": self.knob[0], "key": self.knob[1]}, "target": self.target}
+
+
+def _right(question: Question, feedback: str) -> Verdict:
+    return Verdict(question.id, True, None, feedback)
+
+
+def _wrong(question: Question, feedback: str, found: Diagnosis | None = None) -> Verdict:
+    return Verdict(question.id, False, found.code if found else None, feedback)
+
+
+def _grader_bug(question: Question, right: ModelCount) -> Verdict | None:
+    """Credit and a GRADER BUG message when live Keras disagrees with the reference on the model."""
+    bug = disagreement(question.model, right)
+    return _right(question, fb.grader_bug(question.id, bug)) if bug else None

@@ -1,0 +1,70 @@
+"""Matching a learner's result against the catalogue: which misconception explains it.
+
+One function per question kind, each returning a :class:`Diagnosis` or None:
+
+- :func:`diagnose`: a wrong number about a model (count questions);
+- :func:`diagnose_budget`: a knob value that meets the budget only under a wrong formula;
+- :func:`diagnose_function`: a counting function whose wrong results one wrong formula gives.
+
+Each walks :data:`~.catalogue.CATALOGUE` in order and names the first (most specific) match.
+The sentence the learner reads is written by :func:`autograder.grading.feedback.misconception`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ...reference import ModelCount, count
+from .catalogue import CATALOGUE
+from .mistake import Mistake
+
+__all__ = ["Diagnosis", "diagnose", "diagnose_budget", "diagnose_function"]
+
+SAMPLE = 10  # wrong results of a function that one misconception must explain, all of them
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A misconception found in an answer, and the one layer it was made in (None: all of them)."""
+
+    mistake: Mistake
+    layer: str | None = None
+
+    @property
+    def code(self) -> str:
+        return self.mistake.code
+
+
+def diagnose(config: dict, asks: str, answer: int, right: ModelCount | None = None) -> Diagnosis | None:
+    """The most specific misconception whose wrong formula gives ``answer``, made in every
+    layer it concerns or in a single one (then named), if any."""
+    right = right or count(config)
+    for mistake in CATALOGUE:
+        for layer, number in mistake.numbers(config, asks, right):
+            if number == answer:
+                return Diagnosis(mistake, layer)
+    return None
+
+
+def diagnose_budget(config: dict, asks: str, target: int) -> Diagnosis | None:
+    """The most specific misconception under which ``config`` (the model with the learner's
+    knob value) has exactly ``target`` for ``asks``. The layer is not named: the learner
+    chose one value, and the feedback speaks of that value."""
+    for mistake in CATALOGUE:
+        if any(number == target for _, number in mistake.numbers(config, asks)):
+            return Diagnosis(mistake)
+    return None
+
+
+def diagnose_function(layer_of: Callable | None, mismatches: list) -> Diagnosis | None:
+    """The misconception that explains every wrong result checked (the first ``SAMPLE``).
+    ``mismatches`` are ``(case, got, expected)``; ``layer_of(**case.full)`` gives the
+    ``(class_name, config, *shapes)`` the case's arguments describe."""
+    if not mismatches or layer_of is None:
+        return None
+    sample = mismatches[:SAMPLE]
+    for mistake in CATALOGUE:
+        if all(mistake.layer_number(*layer_of(**case.full)) == got for case, got, _ in sample):
+            return Diagnosis(mistake)
+    return None
