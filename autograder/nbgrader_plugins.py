@@ -39,6 +39,7 @@ from .trusted.sandbox import Limits
 __all__ = ["FlagForReview", "LenientExporter", "ReviewCsvExport", "SandboxedExecute", "TrustedCells"]
 
 SECRET_FILE = ".autograder_secret"
+REVIEW_MARK = "For review:"  # how FlagForReview's comments begin (pipeline.REVIEW)
 
 
 class LenientExporter(NotebookExporter):
@@ -165,10 +166,12 @@ class ReviewCsvExport(CsvExportPlugin):
 
 
 def _flagged(gradebook) -> dict[tuple[str, str], list[str]]:
+    """(student, assignment) → the test cells whose answer was flagged (:class:`FlagForReview`'s comments)."""
     flagged: dict[tuple[str, str], list[str]] = {}
     for assignment in gradebook.assignments:
         for submission in assignment.submissions:
             for notebook in submission.notebooks:
-                names = [g.name for g in notebook.grades if g.needs_manual_grade and g.cell_type == "code"]
+                names = [c.name.removesuffix("-answer") for c in notebook.comments
+                         if (c.auto_comment or "").startswith(REVIEW_MARK)]
                 flagged.setdefault((submission.student.id, assignment.name), []).extend(names)
     return flagged

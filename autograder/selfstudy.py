@@ -103,7 +103,8 @@ def _failure(outputs: list) -> str | None:
     for output in outputs:
         if output.get("output_type") == "error":
             message = output.get("evalue") or ""
-            return message if output.get("ename") == "AssertionError" else f"{output.get('ename')}: {message}"
+            wrong = output.get("ename") in ("AssertionError", "NotYet")  # a verdict, not a crash
+            return message if wrong else f"{output.get('ename')}: {message}"
         if output.get("output_type") == "stream" and output.get("name") == "stderr":
             return "the cell wrote to stderr, which nbgrader scores as a failure: " + output.get("text", "")[:200]
     return None
@@ -139,8 +140,15 @@ def grade_file(path: Path, settings=None, assignment: str | None = None) -> dict
     return {"notebook": str(path), "assignment": assignment, "sandboxed": settings.sandbox,
             "score": sum(g.points for g in auto), "max_score": sum(g.max_points for g in auto),
             "manual_points": sum(g.max_points for g in grades if g.manual), "notes": notes,
-            "questions": [dict(g.to_dict(), review=getattr(results.get(g.grade_id), "review", None))
-                          for g in grades]}
+            "questions": [dict(g.to_dict(), **_parts(results.get(g.grade_id))) for g in grades]}
+
+
+def _parts(result) -> dict:
+    """The verdict's feedback in parts (headline, failing case, misconception, hint) and the review note."""
+    verdict = getattr(result, "verdict", None)
+    keys = ("headline", "case", "misconception", "hint")
+    return {**{key: getattr(verdict, key, "") if verdict else "" for key in keys},
+            "review": getattr(result, "review", None)}
 
 
 def _by_name(path: Path) -> str | None:

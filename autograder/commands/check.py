@@ -42,5 +42,7 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), indent=1))
     else:
-        print(("✓ " if result.correct else "✗ ") + result.feedback)
+        from ..grading.block import as_text
+
+        print(as_text(result))
     return 0 if result.correct else 1

@@ -55,6 +55,18 @@ def grade_notebook(path: Path, settings=None, assignment: str | None = None) -> 
     return selfstudy.grade_file(path, settings, assignment)
 
 
+def _block(q: dict) -> str:
+    """A question's feedback block as text: the same rows as in the notebook and on nbgrader's page."""
+    from types import SimpleNamespace
+
+    from ..grading.block import as_text
+
+    if q["manual"]:
+        return q["feedback"]
+    return as_text(SimpleNamespace(question=q["question"], correct=q["passed"], feedback=q["feedback"],
+                                   **{key: q.get(key, "") for key in ("headline", "case", "misconception", "hint")}))
+
+
 def _print_table(result: dict) -> None:
     from rich.console import Console
     from rich.markup import escape
@@ -66,7 +78,7 @@ def _print_table(result: dict) -> None:
     for q in result["questions"]:
         verdict = "[yellow]by hand[/]" if q["manual"] else ("[green]right[/]" if q["passed"] else "[red]wrong[/]")
         points = f"– / {q['max_points']:g}" if q["manual"] else f"{q['points']:g} / {q['max_points']:g}"
-        feedback = q["feedback"] + (f"\n{q['review']}" if q.get("review") else "")
+        feedback = _block(q) + (f"\n{q['review']}" if q.get("review") else "")
         table.add_row(escape(q["question"] or q["cell"]), points, verdict, escape(feedback))
     console = Console()
     console.print(table)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 
 from ..reference import ModelCount
 from .answers import describe
 
-__all__ = ["GRADER_BUG", "KERAS_USED", "LIKELY", "MEETS_BUDGET", "budget_met", "correct", "counting_calls",
+__all__ = ["GRADER_BUG", "KERAS_USED", "LIKELY", "MEETS_BUDGET", "Words", "budget_met", "correct", "counting_calls",
            "function_correct", "grader_bug", "misconception", "not_a_function", "unbuildable",
            "used_keras_to_count", "wrong_budget", "wrong_count", "wrong_function"]
 
@@ -30,6 +31,23 @@ _COUNTING = {"count_params", "summary", "count_layer"}
 _COUNTER_MODULES = ("autograder.reference", "autograder.live")
 
 
+@dataclass(frozen=True)
+class Words:
+    """Feedback in parts, so every place a learner reads it can lay it out: the ``headline`` (right or
+    not yet, and the direction), the smallest failing ``case`` of a function, the sentence naming the
+    ``misconception``, and a ``hint`` that points at the idea without giving the number."""
+
+    headline: str
+    case: str = ""
+    misconception: str = ""
+    hint: str = ""
+
+    @property
+    def text(self) -> str:
+        """All of it as one paragraph (the words of ``Verdict.feedback``)."""
+        return " ".join(part for part in (self.headline, self.case, self.misconception, self.hint) if part)
+
+
 def correct(answer: int) -> str:
     return f"Correct: {answer:,}."
 
@@ -41,17 +59,21 @@ def grader_bug(question: str, detail: str) -> str:
 def misconception(found, lead: str = LIKELY) -> str:
     """The sentence that names a misconception (a :class:`~autograder.grading.misconceptions.Diagnosis`):
     ``<lead> [CODE] in layer `name`: title. feedback`` (the layer only when it was made in one)."""
+    return _named(found, lead).text
+
+
+def _named(found, lead: str = LIKELY, headline: str = "", case: str = "") -> Words:
     where = f" in layer `{found.layer}`" if found.layer else ""
     mistake = found.mistake
-    return f"{lead} [{mistake.code}]{where}: {mistake.title}. {mistake.feedback}"
+    return Words(headline, case, f"{lead} [{mistake.code}]{where}: {mistake.title}.", mistake.feedback)
 
 
-def wrong_count(answer: int, expected: int, asks: str, right: ModelCount, found=None) -> str:
+def wrong_count(answer: int, expected: int, asks: str, right: ModelCount, found=None) -> Words:
     """Feedback for a wrong number: the direction, then the misconception (a
     :class:`~autograder.grading.misconceptions.Diagnosis`) or where to look."""
     direction = "too high" if answer > expected else "too low"
     head = f"Not yet: {answer:,} is {direction}."
-    return f"{head} {misconception(found) if found is not None else _where_to_look(asks, right)}"
+    return _named(found, headline=head) if found is not None else Words(head, hint=_where_to_look(asks, right))
 
 
 def budget_met(key: str, value: int) -> str:
@@ -62,14 +84,14 @@ def unbuildable(key: str, value: int, error: Exception) -> str:
     return f"With {key}={value} the model cannot be built: {error}. Choose another value."
 
 
-def wrong_budget(knob: tuple[str, str], value: int, too_many: bool, found=None) -> str:
+def wrong_budget(knob: tuple[str, str], value: int, too_many: bool, found=None) -> Words:
     """Feedback for a knob value that misses the budget: the direction, then the misconception
     under which the value would meet it, or how to find the value."""
     layer, key = knob
     text = f"Not yet: with {key}={value}, `{layer}` gives the model {'too many' if too_many else 'too few'} parameters."
     if found is not None:
-        return f"{text} {misconception(found, MEETS_BUDGET)}"
-    return f"{text} Write the count as a function of `{key}` and solve for the target."
+        return _named(found, MEETS_BUDGET, text)
+    return Words(text, hint=f"Write the count as a function of `{key}` and solve for the target.")
 
 
 def not_a_function(signature: str, answer: object) -> str:
@@ -80,9 +102,10 @@ def function_correct(cases: int) -> str:
     return f"Correct on all {cases} test cases."
 
 
-def wrong_function(problem: str, found=None) -> str:
-    """Feedback for a function with a wrong result: the first failing call, then the misconception."""
-    return f"Not yet: {problem}" + (f" {misconception(found)}" if found is not None else "")
+def wrong_function(problem: str, found=None, name: str = "the function") -> Words:
+    """Feedback for a function with a wrong result: the failing call, then the misconception."""
+    head = f"Not yet: `{name}` is wrong on at least one call."
+    return _named(found, headline=head, case=problem) if found is not None else Words(head, problem)
 
 
 def _where_to_look(asks: str, right: ModelCount) -> str:

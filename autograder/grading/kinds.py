@@ -76,7 +76,8 @@ class FunctionQuestion(Question):
         if outcome.case is None:
             return _right(self, fb.function_correct(CASES))
         found = self.diagnose(mismatches)
-        return _wrong(self, fb.wrong_function(outcome.problem, found), found)
+        return _wrong(self, fb.wrong_function(_smallest(self, outcome, mismatches), found, self.function_name),
+                      found)
 
     def diagnose(self, mismatches: list) -> Diagnosis | None:
         """The misconception whose wrong formula gives every wrong result checked, if any."""
@@ -134,11 +135,24 @@ class BudgetQuestion(Question):
 
 
 def _right(question: Question, feedback: str) -> Verdict:
-    return Verdict(question.id, True, None, feedback)
+    return Verdict.said(question.id, True, feedback)
 
 
-def _wrong(question: Question, feedback: str, found: Diagnosis | None = None) -> Verdict:
-    return Verdict(question.id, False, found.code if found else None, feedback)
+def _wrong(question: Question, words, found: Diagnosis | None = None) -> Verdict:
+    return Verdict.said(question.id, False, words, found.code if found else None)
+
+
+def _smallest(question: Question, outcome: Outcome, mismatches: list) -> str:
+    """The failing call to show: the smallest wrong result (easiest to redo by hand), or the first
+    failure when it was not a number at all (an exception, a timeout, an odd value)."""
+    if outcome.got is None or not mismatches:
+        return outcome.problem
+    case, got, expected = min(mismatches, key=lambda m: (_size(m[0].given), m[2]))
+    return f"{case.call_text(question.function_name)} returned {got:,}, expected {expected:,}."
+
+
+def _size(arguments: dict) -> int:
+    return sum(abs(v) for v in arguments.values() if isinstance(v, int) and not isinstance(v, bool))
 
 
 def _grader_bug(question: Question, right: ModelCount) -> Verdict | None:

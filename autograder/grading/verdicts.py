@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from . import feedback as fb
 from .questions import Question, get_question
 
-__all__ = ["Verdict", "check", "judge_function", "verdict"]
+__all__ = ["NotYet", "Verdict", "check", "judge_function", "verdict"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,18 @@ class Verdict:
     correct: bool
     mistake: str | None
     feedback: str
+    headline: str = ""  # the parts of ``feedback`` (see :class:`.feedback.Words`); empty: feedback says it all
+    case: str = ""
+    misconception: str = ""
+    hint: str = ""
+
+    @classmethod
+    def said(cls, question: str, correct: bool, words, mistake: str | None = None) -> Verdict:
+        """A verdict whose feedback is ``words`` (a :class:`.feedback.Words` or plain text)."""
+        if isinstance(words, str):
+            return cls(question, correct, mistake, words, headline=words)
+        return cls(question, correct, mistake, words.text, words.headline, words.case, words.misconception,
+                   words.hint)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -38,13 +50,36 @@ def verdict(question_id: str, answer: object, *, source: str | None = None, hidd
     return question.grade(answer, hidden=hidden)
 
 
+class NotYet(AssertionError):
+    """A wrong answer: the message is the feedback. In Jupyter the feedback block is shown above, and
+    this adds one line instead of a traceback through the grader's code (IPython's ``_render_traceback_``)."""
+
+    def _render_traceback_(self) -> list[str]:
+        return ["✗ Not yet: see the feedback above."]
+
+
 def check(question_id: str, answer: object, *, source: str | None = None, hidden: bool = False) -> None:
-    """Return for a right answer; raise ``AssertionError(feedback)`` for a wrong one.
-    An unknown ``question_id`` raises :class:`~autograder.errors.QuestionError`."""
+    """Show the feedback block; return for a right answer, raise :class:`NotYet` (an ``AssertionError``
+    whose message is the feedback) for a wrong one. An unknown ``question_id`` raises
+    :class:`~autograder.errors.QuestionError`."""
     result = verdict(question_id, answer, source=source, hidden=hidden)
+    _show(result)
     if not result.correct:
-        raise AssertionError(result.feedback)
-    if result.feedback.startswith("GRADER BUG"):
+        raise NotYet(result.feedback)
+
+
+def _show(result: Verdict) -> None:
+    """The feedback block in Jupyter (rich display), or its text elsewhere (and only when it matters)."""
+    from . import block
+
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # plain Python: the exception, or silence, says it
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display(block.bundle(result), raw=True)
+    elif result.feedback.startswith("GRADER BUG"):
         print(result.feedback)
 
 

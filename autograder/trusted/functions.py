@@ -33,7 +33,7 @@ def grade_function(question: Question, cells: list[str], seed: str, cwd: Path,
                "seconds": TIME_LIMIT}
     reply = _run(request, cwd, sandbox)
     if "results" not in reply:
-        return Verdict(question.id, False, None, _problem(question, reply))
+        return Verdict.said(question.id, False, _problem(question, reply))
     return judge_function(question, *judge_all(question, zip(drawn, _results(reply["results"], len(drawn)),
                                                              strict=True)))
 

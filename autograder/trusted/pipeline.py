@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
+from ..grading import block
+from ..grading.answers import describe
 from ..grading.feedback import counting_calls
 from ..grading.questions import Question
 from ..grading.verdicts import Verdict, verdict
@@ -29,8 +32,9 @@ from .execute import NOT_RUN, Budget, run_notebook
 from .functions import grade_function
 from .sandbox import Limits, Sandbox, SandboxError, available
 
-__all__ = ["Result", "Settings", "case_seed", "fail_all", "grade"]
+__all__ = ["VERDICT_MIME", "Result", "Settings", "case_seed", "fail_all", "grade"]
 
+VERDICT_MIME = "application/vnd.autograder.verdict+json"
 REVIEW = ("For review: this answer cell asks Keras or the reference counter for the count ({calls}). "
           "The exercise is to derive the number yourself.")
 
@@ -67,10 +71,18 @@ class Result:
     feedback: str
     mistake: str | None = None
     review: str | None = None
+    answer: str = ""  # the learner's answer as the grader read it (empty for a function question)
+    verdict: Verdict | None = field(default=None, repr=False, compare=False)
 
     @property
     def points(self) -> float:
         return self.max_points if self.correct else 0.0
+
+    def record(self) -> dict:
+        """The verdict as data, kept in the graded notebook (``VERDICT_MIME``) for class reports."""
+        return {"question": self.question, "grade_id": self.grade_id, "correct": self.correct,
+                "points": self.points, "max_points": self.max_points, "mistake": self.mistake,
+                "answer": self.answer, "review": self.review}
 
 
 def case_seed(secret: str, *parts: str) -> str:
@@ -89,33 +101,51 @@ def grade(nb, cwd: Path, questions: dict[str, Question], settings: Settings, who
     run_notebook(nb, cwd, settings.budget, settings.new_sandbox())
     for index, source in sources.items():
         nb.cells[index].source = source
+    _compact_errors(nb, settings.budget)
     results = [_judge(nb, index, questions[gid], cwd=cwd, settings=settings, who=who) for gid, index in tests.items()]
     for result, index in zip(results, tests.values(), strict=True):
         nb.cells[index].outputs = _outputs(result)
     return results
 
 
+def _compact_errors(nb, budget) -> None:
+    """A learner's own error, in one line (``NotImplementedError: ...``): no traceback, which would
+    be wide and would show the kernel's internals; an interrupted cell says it ran out of time."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if output.get("output_type") != "error":
+                continue
+            if output.get("ename") in ("KeyboardInterrupt", "CellTimeoutError"):
+                output.ename = "CellTimeoutError"
+                output.evalue = "this cell ran past its time limit and was interrupted"
+            line = f"{output.get('ename')}: {output.get('evalue')}"[:500]
+            output.traceback = [line]
+
+
 def fail_all(nb, feedback: str) -> None:
     """Every test cell fails with the same feedback (when the notebook could not be run at all)."""
     for index in test_cells(nb).values():
-        nb.cells[index].outputs = _outputs(Result("", "", False, 0.0, feedback))
+        nb.cells[index].outputs = _outputs(Result("", "", False, 0.0, feedback,
+                                                  verdict=Verdict.said("", False, feedback)))
 
 
 def _judge(nb, index: int, question: Question, *, cwd: Path, settings: Settings, who: str) -> Result:
     cell = nb.cells[index]
     points = float(cell.metadata["nbgrader"].get("points", question.points))
     not_run = next((o for o in cell.outputs if o.get("ename") == NOT_RUN), None)
+    answer = ""
     if not_run is not None:
-        found = Verdict(question.id, False, None, f"Not graded: this test cell did not run: {not_run.evalue}")
+        found = Verdict.said(question.id, False, f"Not graded: this test cell did not run: {not_run.evalue}")
     elif question.kind == "function":
         found = grade_function(question, _code_before(nb, index), case_seed(settings.secret, who, question.id),
                                cwd, settings.new_sandbox())
     else:
         captured = read_answer(cell.outputs, question.id)
         found = (verdict(question.id, captured.value) if captured.found
-                 else Verdict(question.id, False, None, f"Not yet: {captured.problem}"))
+                 else Verdict.said(question.id, False, f"Not yet: {captured.problem}"))
+        answer = describe(captured.value) if captured.found else ""
     return Result(question.grade_id, question.id, found.correct, points, found.feedback, found.mistake,
-                  _review(nb, question))
+                  _review(nb, question), answer if question.kind != "function" else "", found)
 
 
 def _code_before(nb, index: int) -> list[str]:
@@ -132,8 +162,14 @@ def _review(nb, question: Question) -> str | None:
 
 
 def _outputs(result: Result) -> list:
-    review = f"\n{result.review}" if result.review else ""
-    if result.correct:
-        return [nbformat.v4.new_output("stream", name="stdout", text=f"✓ {result.feedback}{review}\n")]
-    text = f"{result.feedback}{review}"
-    return [nbformat.v4.new_output("error", ename="AssertionError", evalue=text, traceback=text.splitlines())]
+    """The test cell's outputs, from the verdict alone: the feedback block (and the verdict as data);
+    for a wrong answer, one short error line, which is what makes nbgrader score the cell 0."""
+    shown = block.bundle(result.verdict)
+    if result.review:
+        shown = {"text/html": shown["text/html"] + f"<p><em>{html.escape(result.review)}</em></p>",
+                 "text/plain": f"{shown['text/plain']}\n{result.review}"}
+    outputs = [nbformat.v4.new_output("display_data", data={**shown, VERDICT_MIME: result.record()})]
+    if not result.correct:
+        outputs.append(nbformat.v4.new_output("error", ename="NotYet", evalue=result.feedback,
+                                              traceback=["✗ 0 points"]))
+    return outputs

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import csv
+import html
+import re
+from pathlib import Path
 
 import pytest
 
 from autograder.commands import demo
+from autograder.grading.block import CSS_CLASS
+from tests.book.cdp import CHROMIUM, Browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 # nbgrader 0.9.6's own gradebook code triggers SQLAlchemy autoflush warnings; they are not ours to fix.
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
@@ -55,4 +62,46 @@ def test_asking_keras_is_flagged_for_review_not_zeroed(graded):
         review = {(r["student_id"], r["assignment"]): r["review"] for r in csv.DictReader(handle)}
     expected = {key: " ".join(e.get("review", [])) for e in demo.load_manifest()["submissions"]
                 for key in [(e["student"], e["assignment"])]}
-    assert review == expected and review[("used_keras", "a01_the_question")] == "dense-seed-layer1"
+    assert {key: value for key, value in review.items() if value} == {k: v for k, v in expected.items() if v}
+    assert review[("used_keras", "a01_the_question")] == "dense-seed-layer1"
+
+
+def _visible_text(page: str) -> str:
+    """What a reader sees of an HTML page: no style or script, no tags."""
+    body = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_feedback_pages_show_verdicts_not_tracebacks(graded):
+    """Does every feedback page show the grader's words only: no traceback, no hidden-test text, no path
+    of the grading machine, and each misconception code in full?"""
+    outcomes, course_dir = graded
+    for o in outcomes:
+        page = (course_dir / "feedback" / o.student / o.assignment / f"{o.assignment}.html").read_text()
+        text = _visible_text(page)
+        for banned in ("Traceback", "BEGIN HIDDEN TESTS", "source=In", str(course_dir), "/autograder/", ".py\""):
+            assert banned not in text, f"{o.student}/{o.assignment}: {banned!r} on the feedback page"
+    for assignment, codes in {"a01_the_question": ["BIAS_MISSING", "BATCH_DIM_COUNTED"],
+                              "a06_recurrent": ["LSTM_GATES_MISSING", "GRU_RESET_AFTER_BIAS"]}.items():
+        page = (course_dir / "feedback" / "misconceptions" / assignment / f"{assignment}.html").read_text()
+        assert all(re.search(rf"\b{code}\b", _visible_text(page)) for code in codes)
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_feedback_blocks_fit_a_phone_screen(graded, tmp_path):
+    """At 390 px wide, does every feedback block fit the page (nothing cut off or scrolled sideways)?"""
+    _, course_dir = graded
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.send("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=1, mobile=False)
+        for assignment in ("a01_the_question", "a06_recurrent"):
+            page = course_dir / "feedback" / "misconceptions" / assignment / f"{assignment}.html"
+            browser.open(page.as_uri())
+            cut = browser.evaluate(f"""[...document.querySelectorAll('.{CSS_CLASS}')].filter(b =>
+                b.scrollWidth > b.clientWidth + 1 || b.getBoundingClientRect().right > window.innerWidth + 1
+            ).map(b => b.dataset.question)""")
+            count = browser.evaluate(f"document.querySelectorAll('.{CSS_CLASS}').length")
+            assert count >= 6 and cut == [], (assignment, cut)
+            browser.screenshot(ARTIFACTS / f"feedback-{assignment}-390px.png")
+    finally:
+        browser.close()

@@ -34,14 +34,17 @@ def test_questions_table_and_unknown_assignment(capsys):
 
 
 def test_check_exit_codes_and_json(capsys):
-    """Does `check` exit 0 when right, 1 when wrong (with the mistake code in JSON), 2 for an unknown id?"""
+    """Does `check` exit 0 when right, 1 when wrong (the feedback's parts and the mistake code in JSON),
+    2 for an unknown id?"""
     q = get_question("dense.seed.layer1")
     key = amount(reference.count(q.model), q.asks)
     assert main(["check", q.id, str(key)]) == 0
     assert main(["check", q.id, str(key - 2), "--json"]) == 1
     out = capsys.readouterr().out
     verdict = json.loads(out[out.index("{"):])
-    assert verdict == {"question": q.id, "correct": False, "mistake": "BIAS_MISSING", "feedback": verdict["feedback"]}
+    assert (verdict["question"], verdict["correct"], verdict["mistake"]) == (q.id, False, "BIAS_MISSING")
+    assert verdict["headline"] == "Not yet: 512 is too low." and "[BIAS_MISSING]" in verdict["misconception"]
+    assert verdict["hint"] and "512" not in verdict["hint"] and verdict["feedback"].startswith(verdict["headline"])
     assert main(["check", "nope", "1"]) == 2
     assert main(["check", q.id, "five"]) == 1
     assert main(["check", "rnn.fn.lstm_params", "1"]) == 2
