@@ -73,7 +73,9 @@ def wrong_count(answer: int, expected: int, asks: str, right: ModelCount, found=
     :class:`~autograder.grading.misconceptions.Diagnosis`) or where to look."""
     direction = "too high" if answer > expected else "too low"
     head = f"Not yet: {answer:,} is {direction}."
-    return _named(found, headline=head) if found is not None else Words(head, hint=_where_to_look(asks, right))
+    if found is not None:
+        return _named(found, headline=head)
+    return Words(head, hint=_where_to_look(asks, right, answer, expected))
 
 
 def budget_met(key: str, value: int) -> str:
@@ -108,14 +110,39 @@ def wrong_function(problem: str, found=None, name: str = "the function") -> Word
     return _named(found, headline=head, case=problem) if found is not None else Words(head, problem)
 
 
-def _where_to_look(asks: str, right: ModelCount) -> str:
+TERMS = {  # what a layer's count is made of, by class: the terms a learner re-derives one by one
+    "Dense": "its kernel (inputs × units) and its bias", "EinsumDense": "its kernel and its bias",
+    "Embedding": "one vector per token: input_dim × output_dim",
+    "SimpleRNN": "its kernel, its recurrent kernel (units × units) and its bias",
+    "LSTM": "its kernel, recurrent kernel and bias, for each of its 4 gates",
+    "GRU": "its kernel, recurrent kernel and biases (two with reset_after), for each of its 3 gates",
+    "BatchNormalization": "gamma and beta (trainable), then the moving mean and variance (non-trainable)",
+    "LayerNormalization": "gamma and beta, one per normalized feature",
+    "MultiHeadAttention": "the query, key, value and output kernels and their biases, per head",
+    "Bidirectional": "the wrapped layer, twice (one copy per direction)",
+}
+_CONV_TERMS = "its kernel (kernel size × input channels ÷ groups × filters) and its bias"
+
+
+def _terms(class_name: str) -> str:
+    if class_name in TERMS:
+        return TERMS[class_name]
+    return _CONV_TERMS if "Conv" in class_name else "each of its weights (kernel, bias, any extra state)"
+
+
+def _where_to_look(asks: str, right: ModelCount, answer: int = 0, expected: int = 0) -> str:
+    """No misconception matched: name the layer to re-derive and the terms it is made of."""
     if asks.startswith("layer:"):
         layer = right.layer(asks.removeprefix("layer:"))
-        return (f"Re-derive layer `{layer.name}` ({layer.class_name}) from its input shape, weight by "
-                "weight (kernel, bias, any extra state).")
+        return (f"Re-derive layer `{layer.name}` ({layer.class_name}) from its input shape, term by term: "
+                f"{_terms(layer.class_name)}.")
     weighted = [layer for layer in right.layers if layer.params.total]
-    biggest = max(weighted, key=lambda layer: layer.params.total, default=None)
-    start = f" Start with `{biggest.name}` ({biggest.class_name}), which holds the most." if biggest else ""
+    gap = abs(answer - expected)
+    suspect = max(weighted, key=lambda layer: layer.params.total, default=None)  # the most terms to slip on
+    if weighted and gap >= min(layer.params.total for layer in weighted):  # a gap the size of a layer: that one
+        suspect = min(weighted, key=lambda layer: abs(layer.params.total - gap))
+    start = (f" Check `{suspect.name}` ({suspect.class_name}) first, term by term: {_terms(suspect.class_name)}."
+             if suspect else "")
     split = {"trainable": " Count only trainable weights.",
              "non_trainable": " Count only non-trainable weights."}.get(asks, "")
     return f"Re-derive each layer's count from its input shape and add them up.{start}{split}"

@@ -121,7 +121,7 @@ class BudgetQuestion(Question):
 
     def diagnose(self, value: int) -> Diagnosis | None:
         """The misconception under which ``value`` meets the budget, if any."""
-        return diagnose_budget(with_knob(self, value), self.asks, self.target)
+        return diagnose_budget(self, value)
 
     def _parse(self, answer: object) -> Parsed:
         layer, key = self.knob

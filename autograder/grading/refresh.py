@@ -72,8 +72,9 @@ def mistake_fixture(mistake) -> dict:
     from .questions import get_question
 
     question = get_question(mistake.example)
-    return {"code": mistake.code, "question": question.id,
-            "answer": mistake.example_number(question.model, question.asks)}
+    answer = (mistake.budget_value(question) if question.kind == "budget"
+              else mistake.example_number(question.model, question.asks))
+    return {"code": mistake.code, "question": question.id, "answer": answer}
 
 
 def write_fixtures(directory) -> list[str]:

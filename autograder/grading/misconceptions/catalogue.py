@@ -19,8 +19,8 @@ from .mistake import Mistake
 __all__ = ["CATALOGUE", "by_code"]
 
 
-def _m(code, title, feedback, example, patches=None, *, model=None, example_layer=None) -> Mistake:
-    return Mistake(code, title, feedback, example, patches or {}, model, example_layer)
+def _m(code, title, feedback, example, patches=None, *, model=None, example_layer=None, budget=None) -> Mistake:
+    return Mistake(code, title, feedback, example, patches or {}, model, example_layer, budget)
 
 
 def _on(classes, patch) -> dict:
@@ -117,10 +117,17 @@ CATALOGUE: tuple[Mistake, ...] = (
     _m("BIAS_PER_INPUT", "one bias per input instead of one per unit",
        "A layer has one bias per output unit (per filter), added after the weighted sum; not one per input.",
        "dense.seed.layer1", _on(["Dense"], w.dense_bias_per_input)),
+    _m("BUDGET_DOWNSTREAM_FORGOTTEN", "the layers that grow with the chosen value left out of the equation",
+       "Changing a layer's width changes the input of the layer after it, so that layer's kernel grows "
+       "with the width too: write every count that depends on the value into the equation.",
+       "dense.budget.hidden", budget=mm.downstream_omitted),
     _m("LAYER_LEFT_OUT", "a layer with weights left out of the sum",
        "Every layer that holds weights adds to the count: normalization layers, the output layer and "
        "the layers inside wrappers and nested models too.", "trainable.bn.trainable",
        model=mm.layer_left_out, example_layer="batch_norm"),
+    _m("BIAS_WHERE_NONE", "a bias counted for a layer built with use_bias=False",
+       "With use_bias=False a layer has no bias vector: only its kernel holds parameters.",
+       "dense.nobias.total", _on(_BIASED, w.with_bias)),
     _m("BIAS_MISSING", "the biases forgotten",
        "Each unit (filter, gate) also has a bias, unless use_bias=False.", "dense.seed.layer1",
        _on(_BIASED, w.without_bias)),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ...reference import ModelCount, count
 from .catalogue import CATALOGUE
-from .mistake import Mistake
+from .mistake import Mistake, meets
 
 __all__ = ["Diagnosis", "diagnose", "diagnose_budget", "diagnose_function"]
 
@@ -47,14 +47,14 @@ def diagnose(config: dict, asks: str, answer: int, right: ModelCount | None = No
     return None
 
 
-def diagnose_budget(config: dict, asks: str, target: int) -> Diagnosis | None:
-    """The most specific misconception under which ``config`` (the model with the learner's
-    knob value) has exactly ``target`` for ``asks``. The layer is not named: the learner
-    chose one value, and the feedback speaks of that value."""
-    for mistake in CATALOGUE:
-        if any(number == target for _, number in mistake.numbers(config, asks)):
-            return Diagnosis(mistake)
-    return None
+def diagnose_budget(question, value: int) -> Diagnosis | None:
+    """The most specific misconception under which the learner's knob ``value`` meets the budget
+    question's target: exactly, or, for the budget-only mistakes, as the nearest whole value to the wrong
+    equation's solution (any formula with a steep slope comes near some value, so only those are rounded).
+    The layer is not named: the learner chose one value, and the feedback speaks of that value."""
+    exact = next((m for m in CATALOGUE if meets(m, question, value)), None)
+    rounded = exact or next((m for m in CATALOGUE if m.budget and meets(m, question, value, nearest=True)), None)
+    return Diagnosis(rounded) if rounded else None
 
 
 def diagnose_function(layer_of: Callable | None, mismatches: list) -> Diagnosis | None:

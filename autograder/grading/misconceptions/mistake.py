@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from ...errors import AutograderError
 from ...reference import ModelCount, count, count_layer, overriding
 from ...reference._registry import rule_for
-from ..questions import amount
+from ..questions import amount, with_knob
 from .rules import patched
 
 __all__ = ["Mistake"]
@@ -39,6 +39,27 @@ class Mistake:
     patches: dict[str, Callable] = field(default_factory=dict, repr=False)
     model: Callable | None = field(default=None, repr=False)
     example_layer: str | None = None  # for a one-layer mistake, the layer its fixture makes it in
+    budget: Callable | None = field(default=None, repr=False)  # (question, value) -> int: budget questions only
+
+    def budget_numbers(self, question, value: int) -> dict[str | None, int]:
+        """layer → what this wrong formula gives for a budget question's model with the knob at ``value``."""
+        if self.budget is not None:
+            try:
+                found = self.budget(question, value)
+            except _UNFIT:
+                return {}
+            return {} if found is None else {None: found}
+        try:
+            config = with_knob(question, value)
+        except _UNFIT:
+            return {}
+        return dict(self.numbers(config, question.asks))
+
+    def budget_value(self, question, largest: int = 1 << 16) -> int | None:
+        """The whole value a learner with this misconception would choose for a budget question: where
+        the wrong formula meets the target, rounded to the nearest whole value (None: nowhere)."""
+        value = next((v for v in range(1, largest) if _crosses(self, question, v)), None)
+        return value
 
     def example_number(self, config: dict, asks: str) -> int | None:
         """The number of this mistake's fixture submission: made in ``example_layer`` if set."""
@@ -126,3 +147,32 @@ def _mentions(config, patches: dict) -> bool:
     if isinstance(config, list):
         return any(_mentions(v, patches) for v in config)
     return False
+
+
+def meets(mistake: Mistake, question, value: int, nearest: bool = False) -> bool:
+    """Does ``value`` meet the budget question's target under ``mistake`` exactly, or (``nearest``) as the
+    nearest whole value to the wrong equation's solution (a learner rounds it)?"""
+    target, here = question.target, mistake.budget_numbers(question, value)
+    if target in here.values():
+        return True
+    if not nearest or value < 2 or not here:
+        return False
+    before, after = mistake.budget_numbers(question, value - 1), mistake.budget_numbers(question, value + 1)
+    return any(key in before and key in after and _nearest(before[key], n, after[key], target)
+               for key, n in here.items())
+
+
+def _nearest(lower: int, here: int, upper: int, target: int) -> bool:
+    low, high = sorted((lower, upper))
+    return low < target < high and abs(here - target) <= min(abs(lower - target), abs(upper - target))
+
+
+def _crosses(mistake: Mistake, question, value: int) -> bool:
+    return value != _right_value(question) and meets(mistake, question, value, mistake.budget is not None)
+
+
+def _right_value(question) -> int:
+    from ..questions import _find_layer
+
+    old = _find_layer(question.model, question.knob[0]).get(question.knob[1])
+    return old[0] if isinstance(old, list) else old

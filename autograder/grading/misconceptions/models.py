@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import copy
 
+from ...errors import AutograderError
 from ...reference import ModelCount, count
-from ..questions import amount
+from ..questions import amount, with_knob
 
-__all__ = ["batch_dim_counted", "frozen_counted_trainable", "input_layer_counted", "layer_left_out",
-           "shared_counted_twice", "total_is_trainable_only", "trainable_is_total"]
+__all__ = ["batch_dim_counted", "downstream_omitted", "frozen_counted_trainable", "input_layer_counted",
+           "layer_left_out", "shared_counted_twice", "total_is_trainable_only", "trainable_is_total"]
 
 
 def _input_shapes(config: dict) -> list:
@@ -98,3 +99,18 @@ def _unfrozen(value):
         for v in value:
             _unfrozen(v)
     return value
+
+
+def downstream_omitted(question, value: int) -> int | None:
+    """Budget questions: the layers whose count grows with the chosen value, other than the chosen
+    layer itself (the next layer's kernel, say), left out of the equation."""
+    try:
+        here, next_up = count(with_knob(question, value)), count(with_knob(question, value + 1))
+    except AutograderError:
+        return None
+    chosen = question.knob[0]
+    grows = [layer for layer, bigger in zip(here.layers, next_up.layers, strict=False)
+             if layer.name != chosen and layer.params.total != bigger.params.total]
+    if not grows or question.asks.startswith("layer:"):
+        return None
+    return amount(here, question.asks) - sum(getattr(layer.params, question.asks) for layer in grows)

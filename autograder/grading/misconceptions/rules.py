@@ -63,6 +63,11 @@ def without_bias(config, call, rule):
     return rule({**config, "use_bias": False}, call).derivation if config.get("use_bias", True) else None
 
 
+def with_bias(config, call, rule):
+    """BIAS_WHERE_NONE: a layer built with ``use_bias=False`` counted with its bias anyway."""
+    return None if config.get("use_bias", True) else rule({**config, "use_bias": True}, call).derivation
+
+
 def dense_bias_per_input(config, call, rule):
     inputs = call.shape[-1]
     return _n(inputs * config["units"] + inputs) if config.get("use_bias", True) else None
