@@ -16,7 +16,7 @@ from .errors import AutograderError
 
 __all__ = ["main"]
 
-COMMANDS = ("count", "layers", "questions", "check", "grade", "release", "demo")
+COMMANDS = ("count", "layers", "questions", "check", "grade", "release", "demo", "report")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

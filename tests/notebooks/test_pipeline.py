@@ -105,3 +105,22 @@ def test_feedback_blocks_fit_a_phone_screen(graded, tmp_path):
             browser.screenshot(ARTIFACTS / f"feedback-{assignment}-390px.png")
     finally:
         browser.close()
+
+
+def test_the_class_report_of_the_sample_class(graded, tmp_path):
+    """Does the class report of the sample submissions give each question's share right as the manifest
+    says, and name the misconceptions the misconception submissions show, with no learner named?"""
+    from autograder.classreport import make_report, read_report
+
+    _, course_dir = graded
+    entries = [e for e in demo.load_manifest()["submissions"] if e["assignment"] == "a06_recurrent"]
+    report = read_report("a06_recurrent", course_dir)
+    for summary in report.questions:
+        grade_id = summary.question.replace(".", "-")
+        assert summary.right == sum(grade_id in e["correct"] for e in entries), summary.question
+        assert summary.submissions == len(entries)
+    lstm = next(s for s in report.questions if s.question == "rnn.lstm.layer")
+    assert "LSTM_GATES_MISSING" in {w.mistake for w in lstm.top_wrong}
+    page = make_report("a06_recurrent", course_dir, tmp_path / "report")[0].read_text()
+    assert "GRU_RESET_AFTER_BIAS" in page
+    assert not any(e["student"] in _visible_text(page) for e in entries if "_" in e["student"])  # ids, not words
