@@ -52,6 +52,10 @@ c.Autograde.autograde_preprocessors = [
 ]
 c.ExportApp.plugin_class = "autograder.nbgrader_plugins.ReviewCsvExport"
 
+# Self-study grading (python -m autograder grade) shows a model answer and a rubric for each hand-graded
+# "Explain" question, after the learner's own text. A course that grades those by hand can hide them:
+c.SelfStudy.model_answers = True
+
 # Limits of one submission (see SandboxedExecute for all of them). The sandbox is required: to grade
 # without it (a learner's code could then read and change this directory), set c.SandboxedExecute.sandbox = False.
 c.SandboxedExecute.cell_timeout = 20  # then 10 s per cell once a cell has run past its limit

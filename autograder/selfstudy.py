@@ -13,7 +13,7 @@ from __future__ import annotations
 import atexit
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
@@ -40,15 +40,20 @@ class CellGrade:
     max_points: float
     feedback: str = ""
     manual: bool = False
+    answer_text: str = ""  # hand-graded questions: the learner's text, the model answer and the rubric
+    model_answer: str = ""
+    rubric: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
         return not self.manual and self.points == self.max_points
 
     def to_dict(self) -> dict:
-        return {"cell": self.grade_id, "question": self.question, "points": self.points,
-                "max_points": self.max_points, "passed": self.passed, "manual": self.manual,
-                "feedback": self.feedback}
+        out = {"cell": self.grade_id, "question": self.question, "points": self.points,
+               "max_points": self.max_points, "passed": self.passed, "manual": self.manual, "feedback": self.feedback}
+        if self.model_answer:
+            out.update(answer_text=self.answer_text, model_answer=self.model_answer, rubric=list(self.rubric))
+        return out
 
 
 def execute(nb, cwd: Path, timeout: int = 120):
@@ -137,10 +142,45 @@ def grade_file(path: Path, settings=None, assignment: str | None = None) -> dict
                          "back from the released exercise to be graded on it.") for q in questions
                if q.grade_id not in results]
     auto = [g for g in grades if not g.manual]
+    if model_answers(path):
+        _add_model_answers(grades, nb, assignment)
     return {"notebook": str(path), "assignment": assignment, "sandboxed": settings.sandbox,
             "score": sum(g.points for g in auto), "max_score": sum(g.max_points for g in auto),
             "manual_points": sum(g.max_points for g in grades if g.manual), "notes": notes,
             "questions": [dict(g.to_dict(), **_parts(results.get(g.grade_id))) for g in grades]}
+
+
+def model_answers(path: Path) -> bool:
+    """Show model answers for the hand-graded questions? Yes, unless an ``nbgrader_config.py`` in the
+    current folder or above the notebook sets ``c.SelfStudy.model_answers = False``."""
+    for folder in [Path.cwd(), *Path(path).resolve().parents]:
+        config = folder / "nbgrader_config.py"
+        if config.is_file():
+            return _setting(config)
+    return True
+
+
+def _setting(config: Path) -> bool:
+    from traitlets.config.loader import PyFileConfigLoader
+
+    try:
+        loaded = PyFileConfigLoader(config.name, path=str(config.parent)).load_config()
+    except Exception:
+        return True
+    return bool(loaded.get("SelfStudy", {}).get("model_answers", True))
+
+
+def _add_model_answers(grades: list, nb, assignment: str | None) -> None:
+    """Put the learner's own text, the model answer and the rubric on each hand-graded question."""
+    from .grading.bank.explain import EXPLAIN
+
+    explain = EXPLAIN.get(assignment)
+    texts = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+             if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"].get("solution")}
+    for index, grade in enumerate(grades):
+        if grade.manual and explain is not None:
+            grades[index] = replace(grade, answer_text=texts.get(grade.grade_id, ""),
+                                    model_answer=explain.model_answer, rubric=explain.rubric)
 
 
 def _parts(result) -> dict:

@@ -62,7 +62,11 @@ def _block(q: dict) -> str:
     from ..grading.block import as_text
 
     if q["manual"]:
-        return q["feedback"]
+        if not q.get("model_answer"):
+            return q["feedback"]
+        rubric = "\n".join(f"• {point} (1 point)" for point in q["rubric"])
+        return (f"Your text: {q['answer_text'].strip() or '(empty)'}\n\nModel answer: {q['model_answer']}\n\n"
+                f"Rubric:\n{rubric}")
     return as_text(SimpleNamespace(question=q["question"], correct=q["passed"], feedback=q["feedback"],
                                    **{key: q.get(key, "") for key in ("headline", "case", "misconception", "hint")}))
 
