@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import SandboxError
+from .cgroups import memory_group, remove_group
 
 __all__ = ["KERNEL_SIDE", "Limits", "Sandbox", "SandboxError", "available"]
 
@@ -44,6 +45,7 @@ class Limits:
     """What one sandboxed process tree may use."""
 
     memory_bytes: int = 6 * 2**30  # address space per process: TensorFlow maps about 3 GB at import
+    total_memory_bytes: int = 4 * 2**30  # every process of the sandbox together (a control group, where possible)
     processes: int = 512  # threads count too; TensorFlow starts dozens
     cpu_seconds: int = 600
     file_bytes: int = 64 * 2**20
@@ -57,11 +59,13 @@ def available() -> str | None:
         return f"the sandbox needs Linux (bubblewrap); this is {sys.platform}"
     if not shutil.which("bwrap") or not shutil.which("setpriv"):
         return ("bubblewrap is not installed (`apt-get install bubblewrap`; setpriv comes with util-linux)")
-    probe = Sandbox().wrap(["/bin/true"])
+    box = Sandbox()
     try:
-        done = subprocess.run(probe, capture_output=True, text=True, timeout=30, check=False)
+        done = subprocess.run(box.wrap(["/bin/true"]), capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as err:
         return f"bubblewrap could not start ({err})"
+    finally:
+        box.cleanup()
     if done.returncode:
         return f"bubblewrap could not start: {done.stderr.strip()[:300] or done.returncode}"
     return None
@@ -76,14 +80,21 @@ class Sandbox:
     shared: list[Path] = field(default_factory=list)
     uid: int = field(default_factory=lambda: 200_000 + (os.getpid() * 64 + next(_uids)) % 500_000)
     _copy: Path | None = field(default=None, repr=False)
+    _group: Path | None = field(default=None, repr=False)
 
     def wrap(self, argv: list[str]) -> list[str]:
-        """``argv`` as run inside the sandbox, as an unprivileged user of its own (``uid``)."""
+        """``argv`` as run inside the sandbox, as an unprivileged user of its own (``uid``), in a control
+        group that caps the memory of all its processes together where the machine allows one."""
         uid = str(self.uid)
-        return ["bwrap", *self._filesystem(), *self._namespaces(), *self._environment(),
-                "--", "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
-                "prlimit", *self._rlimits(), "--", *argv]
+        command = ["bwrap", *self._filesystem(), *self._namespaces(), *self._environment(),
+                   "--", "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                   "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
+                   "prlimit", *self._rlimits(), "--", *argv]
+        self._group = self._group or memory_group(f"autograder-{self.uid}", self.limits.total_memory_bytes)
+        if self._group is None:
+            return command
+        join = 'echo $$ > "$0" && exec "$@"'  # the launcher joins the group, then becomes bubblewrap
+        return ["sh", "-c", join, str(self._group / "cgroup.procs"), *command]
 
     def _filesystem(self) -> list[str]:
         args = []
@@ -106,26 +117,29 @@ class Sandbox:
         for path in self.shared:
             args += [*_parents(path), "--bind", str(path), str(path)]
         if self.workdir is not None:
-            args += [*_parents(self.workdir), "--bind", str(self._private_copy()), str(self.workdir),
+            args += [*_parents(self.workdir), "--ro-bind", str(self._private_copy()), str(self.workdir),
                      "--chdir", str(self.workdir)]
         return args
 
     def _private_copy(self) -> Path:
-        """A copy of the working folder that the sandbox's user owns: what it writes stays there."""
+        """A read-only copy of the working folder, readable by the sandbox's user: learner code reads its
+        own files there and writes only to the small private /tmp (nothing fills the grader's disk)."""
         if self._copy is None:
             self._copy = Path(tempfile.mkdtemp(prefix="sandbox-work-"))
             shutil.copytree(self.workdir, self._copy, dirs_exist_ok=True, symlinks=True)
             for path in [self._copy, *self._copy.rglob("*")]:
-                os.lchown(path, self.uid, self.uid)
-            self.shared.append(self._copy)
+                if not path.is_symlink():
+                    path.chmod(0o755 if path.is_dir() else 0o644)
         return self._copy
 
     def cleanup(self) -> None:
-        """Remove the private folders made for this sandbox (after its processes are gone)."""
-        for path in self.shared:
+        """Remove the private folders and the control group made for this sandbox (its processes are
+        gone by then; any left in the group are killed)."""
+        remove_group(self._group)
+        for path in [*self.shared, *([self._copy] if self._copy else [])]:
             shutil.rmtree(path, ignore_errors=True)
         self.shared.clear()
-        self._copy = None
+        self._copy = self._group = None
 
     @staticmethod
     def _namespaces() -> list[str]:

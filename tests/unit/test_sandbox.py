@@ -13,6 +13,7 @@ import pytest
 from autograder.course import ROOT
 from autograder.errors import SandboxError
 from autograder.trusted import pipeline, sandbox
+from autograder.trusted.cgroups import memory_group, remove_group
 from autograder.trusted.sandbox import Limits, Sandbox
 
 needs_sandbox = pytest.mark.skipif(sandbox.available() is not None, reason=f"no sandbox: {sandbox.available()}")
@@ -36,6 +37,8 @@ PROBE = textwrap.dedent("""
         "home": os.environ.get("HOME"),
         "env_keys": sorted(os.environ),
         "writes_cwd": can(lambda: open("scratch.txt", "w").write("x")),
+        "reads_cwd": can(lambda: open("data.csv").read()),
+        "writes_tmp": can(lambda: open("/tmp/scratch.txt", "w").write("x")),
     }))
 """)
 
@@ -53,7 +56,8 @@ def test_ci_has_the_sandbox():
 
 @needs_sandbox
 def test_learner_code_sees_no_course_files_no_network_and_a_stub_package(tmp_path):
-    """Inside, is the user unprivileged, the course invisible, the package a read-only stub, the network gone?"""
+    """Inside, is the user unprivileged, the course invisible, the package a read-only stub, the network gone,
+    the submission's own folder readable but not writable (writes go to the small private /tmp)?"""
     (tmp_path / "data.csv").write_text("1,2\n")
     box = Sandbox(workdir=tmp_path)
     try:
@@ -62,7 +66,7 @@ def test_learner_code_sees_no_course_files_no_network_and_a_stub_package(tmp_pat
         box.cleanup()
     assert seen["uid"] >= 200_000 and seen["package"] == ["__init__.py", "_capture.py", "_runner.py"]
     assert not (seen["sees_config"] or seen["sees_solutions"] or seen["writes_package"] or seen["network"])
-    assert seen["writes_cwd"] and not (tmp_path / "scratch.txt").exists()  # a private copy of the folder
+    assert seen["reads_cwd"] and seen["writes_tmp"] and not seen["writes_cwd"]  # its own files, read-only
     assert seen["home"] == "/tmp" and not any(k.startswith(("AUTOGRADER", "JPY")) for k in seen["env_keys"])
 
 
@@ -84,7 +88,10 @@ def test_limits_hold_inside():
         except OSError:
             print("file refused")
     """)
-    out = _inside(box, code).stdout.split("\n")
+    try:
+        out = _inside(box, code).stdout.split("\n")
+    finally:
+        box.cleanup()
     assert out[:3] == [f"40 {512 * 2**20}", "memory refused", "file refused"]
 
 
@@ -109,3 +116,29 @@ def test_grading_stops_when_the_sandbox_is_required_but_missing(monkeypatch):
     with pytest.raises(SandboxError, match=r"bubblewrap is not installed.*sandbox = False"):
         pipeline.Settings(sandbox=True).new_sandbox()
     assert pipeline.Settings(sandbox=False).new_sandbox() is None
+
+
+@needs_sandbox
+@pytest.mark.skipif(memory_group("autograder-probe", 2**30) is None, reason="no writable memory control group")
+def test_many_processes_share_one_memory_limit():
+    """When a sandbox forks processes that each stay under the per-process limit, does the sandbox's
+    memory limit for all of them together stop them?"""
+    remove_group(memory_group("autograder-probe", 2**30))
+    box = Sandbox(Limits(memory_bytes=2**30, total_memory_bytes=300 * 2**20))
+    code = textwrap.dedent("""
+        import os, time
+        children = []
+        for _ in range(3):
+            pid = os.fork()
+            if pid == 0:
+                block = bytearray(150 * 2**20)  # 150 MB each, under the 1 GB per-process limit
+                time.sleep(3)
+                os._exit(0)
+            children.append(pid)
+        print(sorted(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children))
+    """)
+    try:
+        done = _inside(box, code)
+    finally:
+        box.cleanup()
+    assert -9 in json.loads(done.stdout), (done.stdout, done.stderr)

@@ -1,0 +1,53 @@
+"""A memory limit for a whole sandbox (every process in it together), where Linux control groups allow.
+
+Per-process limits (``prlimit``) do not bound a sandbox that starts many processes, each under its own
+limit. A control group does: :func:`memory_group` makes one under the memory controller (cgroup v2, or
+v1's ``memory`` hierarchy), sets its limit, and returns the ``cgroup.procs`` file a process writes its
+own pid into to join it (the sandbox's launcher does, before it starts bubblewrap). Where no writable
+memory controller exists, there is no group, and the per-process limits stand alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+__all__ = ["memory_group", "remove_group"]
+
+V2 = Path("/sys/fs/cgroup")
+V1 = Path("/sys/fs/cgroup/memory")
+
+
+def memory_group(name: str, limit_bytes: int) -> Path | None:
+    """A new control group capped at ``limit_bytes`` of memory; its folder, or None where none can be made."""
+    for root, setting in ((V2, "memory.max"), (V1, "memory.limit_in_bytes")):
+        if not _usable(root, setting):
+            continue
+        group = root / name
+        try:
+            group.mkdir(exist_ok=True)
+            (group / setting).write_text(str(limit_bytes))
+        except OSError:
+            remove_group(group)
+            continue
+        return group
+    return None
+
+
+def _usable(root: Path, setting: str) -> bool:
+    if setting == "memory.max":
+        controllers = root / "cgroup.subtree_control"
+        return controllers.exists() and "memory" in controllers.read_text().split()
+    return (root / setting).exists() and os.access(root, os.W_OK)
+
+
+def remove_group(group: Path | None) -> None:
+    """Kill what is left in the group and remove it."""
+    if group is None or not group.exists():
+        return
+    with contextlib.suppress(OSError, ValueError):
+        for pid in (group / "cgroup.procs").read_text().split():
+            os.kill(int(pid), 9)
+    with contextlib.suppress(OSError):
+        group.rmdir()
