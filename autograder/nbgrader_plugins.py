@@ -31,6 +31,7 @@ from nbgrader.plugins.export import CsvExportPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, Unicode
 
+from .errors import SandboxError
 from .grading.questions import all_questions
 from .trusted import cells, pipeline
 from .trusted.execute import Budget, KernelStartError
@@ -92,6 +93,9 @@ class SandboxedExecute(NbGraderPreprocessor):
                               "code read and change the course directory.").tag(config=True)
     memory_limit = Integer(Limits.memory_bytes, help="Bytes of address space per sandboxed process.").tag(
         config=True)
+    total_memory_limit = Integer(Limits.total_memory_bytes, help=(
+        "Bytes of memory for all of a sandbox's processes together (a control group, where the machine "
+        "has a writable memory controller).")).tag(config=True)
     process_limit = Integer(Limits.processes, help="Processes and threads per sandbox.").tag(config=True)
     cpu_limit = Integer(Limits.cpu_seconds, help="CPU seconds per sandboxed process.").tag(config=True)
     secret = Unicode("", help=f"The course secret that draws hidden cases; default: the file {SECRET_FILE} "
@@ -99,13 +103,19 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
+        settings = self._settings()
+        try:
+            settings.new_sandbox()
+        except SandboxError as err:  # not one learner's problem: stop the whole run, saying why
+            self.log.error("%s", err)
+            raise SystemExit(f"nbgrader autograde stopped: {err}") from err
         questions = {q.grade_id: q for q in all_questions(info["assignment"])}
         unknown = sorted(set(cells.test_cells(nb)) - set(questions))
         if unknown:
             raise ValueError(f"test cells {unknown} of {info['assignment']} have no question in the autograder "
                              "package, so they cannot be graded outside the kernel")
         try:
-            results = pipeline.grade(nb, Path(resources["metadata"]["path"]), questions, self._settings(),
+            results = pipeline.grade(nb, Path(resources["metadata"]["path"]), questions, settings,
                                      who=f"{info['assignment']}/{info['student']}")
         except KernelStartError as err:  # this learner's zero, not the class's stop
             self.log.error("%s: %s; every test cell scores 0", info["student"], err)
@@ -117,7 +127,8 @@ class SandboxedExecute(NbGraderPreprocessor):
     def _settings(self) -> pipeline.Settings:
         budget = Budget(self.cell_timeout, self.notebook_timeout, self.output_limit,
                         after_timeout_seconds=self.after_timeout)
-        limits = Limits(self.memory_limit, self.process_limit, self.cpu_limit)
+        limits = Limits(memory_bytes=self.memory_limit, total_memory_bytes=self.total_memory_limit,
+                        processes=self.process_limit, cpu_seconds=self.cpu_limit)
         return pipeline.Settings(budget, limits, self.sandbox, self.secret or _course_secret(self.config))
 
 

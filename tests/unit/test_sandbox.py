@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 
+import nbformat
 import pytest
 
 from autograder.course import ROOT
@@ -142,3 +143,13 @@ def test_many_processes_share_one_memory_limit():
     finally:
         box.cleanup()
     assert -9 in json.loads(done.stdout), (done.stdout, done.stderr)
+
+
+def test_course_grading_stops_the_run_when_the_sandbox_cannot_start(monkeypatch):
+    """In nbgrader, does a missing sandbox stop the whole run with the reason (not fail each learner)?"""
+    from autograder.nbgrader_plugins import SandboxedExecute
+
+    monkeypatch.setattr(pipeline, "available", lambda: "bubblewrap is not installed")
+    resources = {"nbgrader": {"assignment": "a02_dense", "student": "s", "notebook": "a02_dense", "db_url": ""}}
+    with pytest.raises(SystemExit, match="stopped: learner code cannot be sandboxed"):
+        SandboxedExecute(secret="x").preprocess(nbformat.v4.new_notebook(), resources)
