@@ -48,8 +48,9 @@ class LenientExporter(NotebookExporter):
 
     def from_file(self, file_stream, resources=None, **kw):
         try:
-            nb = nbformat.read(file_stream, as_version=4)
-            nbformat.validator.normalize(nb, strip_invalid_metadata=True)
+            _, repaired = nbformat.validator.normalize(nbformat.read(file_stream, as_version=4),
+                                                       strip_invalid_metadata=True)
+            nb = nbformat.from_dict(repaired)
             nbformat.validate(nb)
         except Exception as err:
             self.log.error("Submission is not a readable notebook (%s); grading it as empty", str(err)[:200])

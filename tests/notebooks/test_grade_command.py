@@ -120,3 +120,14 @@ def test_a_kernel_that_never_starts_is_a_one_line_error(capsys, tmp_path, monkey
     assert main(["grade", str(path), "--no-sandbox"]) == 2
     err = capsys.readouterr().err.strip()
     assert "kernel could not start" in err and "\n" not in err
+
+
+@pytest.mark.slow
+def test_answers_get_through_the_output_cap(capsys, tmp_path):
+    """When an honest cell prints more than the output cap, are the answers after it still recorded and graded?"""
+    nb = nbformat.read(A01 / "all_correct.ipynb", as_version=4)
+    nb.cells.insert(2, new_code_cell("for line in range(30_000):\n    print('x' * 60)"))  # about 2 MB
+    path = tmp_path / "a01_the_question.ipynb"
+    nbformat.write(nb, path)
+    assert main(["grade", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["score"] == 8

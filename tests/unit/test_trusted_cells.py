@@ -86,3 +86,22 @@ def test_the_assignment_is_recognised_by_its_cells(nb):
     """Is a notebook's assignment told from the graded cells it has, and None when it has none?"""
     assert cells.assignment_of(nb) == "a02_dense"
     assert cells.assignment_of(nbformat.v4.new_notebook(cells=[new_code_cell("answer = 1")])) is None
+
+
+def test_a_repairable_notebook_is_read_and_an_unreadable_one_graded_as_empty():
+    """Does nbgrader's reader keep a notebook with stray invalid metadata, and turn bytes that are not a
+    notebook into an empty one (0 points for that learner, no crash for the class)?"""
+    import io
+    import json
+
+    from autograder.nbgrader_plugins import LenientExporter
+
+    nb = nbformat.read(RELEASED, as_version=4)
+    raw = json.loads(nbformat.writes(nb))
+    raw["cells"][1]["metadata"]["collapsed"] = "not a boolean"  # invalid for a code cell: nbformat strips it
+    with pytest.raises(nbformat.ValidationError):
+        nbformat.validate(nbformat.from_dict(raw))
+    read, _ = LenientExporter().from_file(io.StringIO(json.dumps(raw)))
+    assert len(nbformat.reads(read, as_version=4).cells) == len(nb.cells)
+    empty, _ = LenientExporter().from_file(io.StringIO('{"cells": [ \xff'))
+    assert "could not be read" in nbformat.reads(empty, as_version=4).cells[0].source
