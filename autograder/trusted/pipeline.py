@@ -62,17 +62,29 @@ class Settings:
 
 @dataclass(frozen=True)
 class Result:
-    """The trusted verdict on one test cell."""
+    """The trusted verdict on one test cell, with what the cell is worth and what else the grader noted."""
 
     grade_id: str
-    question: str
-    correct: bool
     max_points: float
-    feedback: str
-    mistake: str | None = None
+    verdict: Verdict
     review: str | None = None
     answer: str = ""  # the learner's answer as the grader read it (empty for a function question)
-    verdict: Verdict | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def question(self) -> str:
+        return self.verdict.question
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict.correct
+
+    @property
+    def feedback(self) -> str:
+        return self.verdict.feedback
+
+    @property
+    def mistake(self) -> str | None:
+        return self.verdict.mistake
 
     @property
     def points(self) -> float:
@@ -101,14 +113,14 @@ def grade(nb, cwd: Path, questions: dict[str, Question], settings: Settings, who
     run_notebook(nb, cwd, settings.budget, settings.new_sandbox())
     for index, source in sources.items():
         nb.cells[index].source = source
-    _compact_errors(nb, settings.budget)
+    _compact_errors(nb)
     results = [_judge(nb, index, questions[gid], cwd=cwd, settings=settings, who=who) for gid, index in tests.items()]
     for result, index in zip(results, tests.values(), strict=True):
         nb.cells[index].outputs = _outputs(result)
     return results
 
 
-def _compact_errors(nb, budget) -> None:
+def _compact_errors(nb) -> None:
     """A learner's own error, in one line (``NotImplementedError: ...``): no traceback, which would
     be wide and would show the kernel's internals; an interrupted cell says it ran out of time."""
     for cell in nb.cells:
@@ -125,8 +137,7 @@ def _compact_errors(nb, budget) -> None:
 def fail_all(nb, feedback: str) -> None:
     """Every test cell fails with the same feedback (when the notebook could not be run at all)."""
     for index in test_cells(nb).values():
-        nb.cells[index].outputs = _outputs(Result("", "", False, 0.0, feedback,
-                                                  verdict=Verdict.said("", False, feedback)))
+        nb.cells[index].outputs = _outputs(Result("", 0.0, Verdict.said("", False, feedback)))
 
 
 def _judge(nb, index: int, question: Question, *, cwd: Path, settings: Settings, who: str) -> Result:
@@ -144,8 +155,7 @@ def _judge(nb, index: int, question: Question, *, cwd: Path, settings: Settings,
         found = (verdict(question.id, captured.value) if captured.found
                  else Verdict.said(question.id, False, f"Not yet: {captured.problem}"))
         answer = describe(captured.value) if captured.found else ""
-    return Result(question.grade_id, question.id, found.correct, points, found.feedback, found.mistake,
-                  _review(nb, question), answer if question.kind != "function" else "", found)
+    return Result(question.grade_id, points, found, _review(nb, question), answer)
 
 
 def _code_before(nb, index: int) -> list[str]:
