@@ -30,7 +30,11 @@ def _run(command: list, cwd: Path, timeout: int = 600) -> subprocess.CompletedPr
 def installed(tmp_path_factory) -> tuple[Path, Path]:
     """A wheel built from this checkout, installed into a fresh venv; (its python, an empty work folder)."""
     base = tmp_path_factory.mktemp("wheel")
-    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base / "dist"), str(ROOT)], base)
+    source = base / "source"  # a copy: setuptools builds in the source tree, and the checkout stays clean
+    shutil.copytree(ROOT / "autograder", source / "autograder", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
+    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base / "dist"), str(source)], base)
     assert built.returncode == 0, built.stderr[-2000:]
     venv = base / "venv"
     assert _run([sys.executable, "-m", "venv", str(venv)], base).returncode == 0
