@@ -46,11 +46,18 @@ class ShapeError(ConfigError):
 class UnknownLayerError(AutograderError, LookupError):
     """A layer class the reference counter has no rule for; it never guesses."""
 
-    def __init__(self, class_name: str, layer_name: str | None = None, module: str | None = None):
+    def __init__(self, class_name: str, layer_name: str | None = None, module: str | None = None,
+                 look_alike: bool = False):
         self.class_name = class_name
         self.layer_name = layer_name
         where = f" (layer '{layer_name}')" if layer_name else ""
         origin = f" from module '{module}'" if module else ""
+        if look_alike:  # a user's class that shares a built-in's name: counting it as the built-in would guess
+            super().__init__(
+                f"the layer class '{class_name}'{where} is not Keras's own '{class_name}' but a custom class of the "
+                f"same name (its config names module {module!r}), so the reference counter cannot count it "
+                "without guessing. Register a rule for it with autograder.reference.register().")
+            return
         super().__init__(
             f"the reference counter does not know the layer class '{class_name}'{origin}{where}, "
             "so it cannot count it without guessing. Supported classes: "

@@ -73,7 +73,8 @@ def _freeze(layer: LayerCount) -> LayerCount:
 
 
 Rule = Callable[[dict, Call], Counted]
-_RULES: dict[str, Rule] = {}
+_RULES: dict[str, Rule] = {}  # Keras's own classes, by the family modules
+_CUSTOM: dict[str, Rule] = {}  # a user's classes, by register() from outside this package
 _NO_OVERRIDES: dict[str, Rule] = {}  # never mutated: overriding() sets a new dict
 _OVERRIDES: ContextVar[dict[str, Rule]] = ContextVar("overrides", default=_NO_OVERRIDES)
 
@@ -89,11 +90,13 @@ def overriding(rules: dict[str, Rule]):
 
 
 def register(*class_names: str) -> Callable[[Rule], Rule]:
-    """Register ``rule`` for the given Keras class names (or registered names)."""
+    """Register ``rule`` for the given class names (or registered names). A rule defined outside this
+    package is a user's, for their own classes: it never replaces Keras's class of the same name."""
 
     def decorate(rule: Rule) -> Rule:
+        table = _RULES if getattr(rule, "__module__", "").startswith("autograder.") else _CUSTOM
         for name in class_names:
-            _RULES[name] = rule
+            table[name] = rule
         return rule
 
     return decorate
@@ -109,17 +112,36 @@ def rule_for(layer: dict) -> Rule:
     """The rule for a serialized layer dict; raises :class:`UnknownLayerError`."""
     _load_families()
     class_name = layer.get("class_name")
+    name = layer.get("name") or (layer.get("config") or {}).get("name")
+    if not _from_keras(layer):  # a user's class: a built-in rule of the same name would be a guess
+        for key in (layer.get("registered_name"), class_name, _bare(layer)):
+            if key and key in _CUSTOM:
+                return _CUSTOM[key]
+        raise UnknownLayerError(str(class_name), name, layer.get("module"),
+                                look_alike=class_name in _RULES or _bare(layer) in _RULES)
     overrides = _OVERRIDES.get()
     if class_name in overrides:
         return overrides[class_name]
     if class_name and class_name in _RULES:  # the usual case: a built-in Keras class
         return _RULES[class_name]
-    registered = layer.get("registered_name") or ""
-    for key in (registered, registered.rpartition(">")[2]):
-        if key and key in _RULES:
-            return _RULES[key]
-    name = layer.get("name") or (layer.get("config") or {}).get("name")
+    for key in (layer.get("registered_name") or "", _bare(layer), class_name):
+        for table in (_RULES, _CUSTOM):
+            if key and key in table:
+                return table[key]
     raise UnknownLayerError(str(class_name), name, layer.get("module"))
+
+
+def _from_keras(layer: dict) -> bool:
+    """Is this Keras's own class? Its config names a ``keras`` module; a config with no ``module`` at all
+    (hand-written, or from before Keras 3) names built-ins only. A user's class has ``module: None`` or its own."""
+    if "module" not in layer:
+        return True
+    module = layer.get("module")
+    return isinstance(module, str) and (module == "keras" or module.startswith("keras."))
+
+
+def _bare(layer: dict) -> str:
+    return (layer.get("registered_name") or "").rpartition(">")[2]
 
 
 def apply_layer(layer: dict, call: Call) -> Counted:
