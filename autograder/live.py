@@ -36,12 +36,18 @@ def build(source: Any):
     keras = _keras()
     if isinstance(source, keras.Model):
         return source
-    config = load_config(source)
-    try:
+    config = {key: value for key, value in load_config(source).items() if key != "compile_config"}
+    try:  # without compile_config: the optimizer, loss and metrics own none of the model's parameters
         return keras.models.model_from_json(json.dumps(config))
-    except Exception as err:  # Keras raises many kinds; report them as one
+    except Exception as err:  # Keras raises many kinds; report them as one, in one line
         raise LiveKerasError(f"Keras could not build the model from its config: "
-                             f"{type(err).__name__}: {err}") from None
+                             f"{type(err).__name__}: {_first_line(err)}") from None
+
+
+def _first_line(err: Exception) -> str:
+    """The first line of an error, cut at 200 characters (Keras's messages can dump a whole config)."""
+    text = (str(err).strip().splitlines() or [""])[0]
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def count(source: Any) -> ModelCount:

@@ -1,4 +1,8 @@
-"""``python -m autograder count PATH [--json] [--live]``: a model's parameters, layer by layer."""
+"""``python -m autograder count PATH [--json] [--live]``: a model's parameters, layer by layer.
+
+Exit codes: 0 counted (and, with ``--live``, Keras agrees); 1 Keras disagrees; 2 bad input; 3 counted, but
+Keras could not rebuild the model to check it (``live: unavailable``, with one line of why).
+"""
 
 from __future__ import annotations
 
@@ -24,14 +28,13 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+UNAVAILABLE = 3  # the exit code when Keras could not rebuild the model: the reference count still stands
+
+
 def run(args) -> int:
     config = _read(args.path)
     ours = count(config)
-    theirs = None
-    if args.live:
-        from .. import live
-
-        theirs = live.count(config)
+    theirs, why = _live(config) if args.live else (None, None)
     problems = disagreements(ours, theirs) if theirs else []
     if args.json:
         out = ours.to_dict()
@@ -39,12 +42,27 @@ def run(args) -> int:
             out["live"] = {"total": theirs.total, "trainable": theirs.trainable,
                            "non_trainable": theirs.non_trainable, "agrees": not problems,
                            "disagreements": problems}
+        elif why:
+            out["live"] = {"available": False, "why": why}
         print(json.dumps(out, indent=2))
     else:
         from ..report import print_model
 
         print_model(ours, theirs, problems)
-    return 1 if problems else 0
+        if why:
+            print(f"live: unavailable ({why})")
+    return 1 if problems else UNAVAILABLE if why else 0
+
+
+def _live(config: dict) -> tuple[ModelCount | None, str | None]:
+    """Keras's count, or None and one line of why Keras could not rebuild the model."""
+    from .. import live
+    from ..errors import LiveKerasError
+
+    try:
+        return live.count(config), None
+    except LiveKerasError as err:
+        return None, str(err)
 
 
 def _read(path: str) -> dict:

@@ -70,3 +70,36 @@ def test_stdin_is_read_with_a_dash(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO(SEED.read_text()))
     assert main(["count", "-", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 539
+
+
+def test_live_unavailable_keeps_the_reference_count(capsys, monkeypatch):
+    """When Keras cannot rebuild the model, does --live keep the reference result, say `live: unavailable` with
+    one line of why, and exit 3?"""
+    from autograder import live
+    from autograder.errors import LiveKerasError
+
+    def cannot(config):
+        raise LiveKerasError("Keras could not build the model from its config: TypeError: Could not locate x")
+
+    monkeypatch.setattr(live, "count", cannot)
+    assert main(["count", str(SEED), "--live", "--json"]) == 3
+    out = json.loads(capsys.readouterr().out)
+    assert out["live"]["available"] is False and "\n" not in out["live"]["why"] and out["total"] > 0
+    assert main(["count", str(SEED), "--live"]) == 3
+    assert "live: unavailable (Keras could not build" in capsys.readouterr().out
+
+
+def test_a_long_keras_error_becomes_one_line():
+    """Is a multi-line Keras error cut to its first line, at most 200 characters?"""
+    from autograder.live import _first_line
+
+    assert _first_line(ValueError("first line\n" + "config dump\n" * 50)) == "first line"
+    assert len(_first_line(ValueError("x" * 1000))) == 200
+
+
+def test_a_closed_pipe_ends_quietly():
+    """Piped into a reader that stops early (`| head`), does the command end with no traceback?"""
+    command = f"{sys.executable} -m autograder questions --json | head -c 100 > /dev/null"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.stderr == "" and done.returncode == 0
