@@ -126,8 +126,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         return nb, resources
 
     def _settings(self) -> pipeline.Settings:
-        budget = Budget(self.cell_timeout, self.notebook_timeout, self.output_limit,
-                        after_timeout_seconds=self.after_timeout)
+        budget = Budget(cell_seconds=self.cell_timeout, notebook_seconds=self.notebook_timeout,
+                        output_bytes=self.output_limit, after_timeout_seconds=self.after_timeout)
         limits = Limits(memory_bytes=self.memory_limit, total_memory_bytes=self.total_memory_limit,
                         processes=self.process_limit, cpu_seconds=self.cpu_limit)
         return pipeline.Settings(budget, limits, self.sandbox, self.secret or _course_secret(self.config))

@@ -153,3 +153,17 @@ def test_course_grading_stops_the_run_when_the_sandbox_cannot_start(monkeypatch)
     resources = {"nbgrader": {"assignment": "a02_dense", "student": "s", "notebook": "a02_dense", "db_url": ""}}
     with pytest.raises(SystemExit, match="stopped: learner code cannot be sandboxed"):
         SandboxedExecute(secret="x").preprocess(nbformat.v4.new_notebook(), resources)
+
+
+def test_each_course_setting_reaches_its_limit():
+    """Does every SandboxedExecute setting in nbgrader_config.py land on the limit of the same meaning?"""
+    from autograder.nbgrader_plugins import SandboxedExecute
+
+    settings = SandboxedExecute(secret="x", cell_timeout=7, notebook_timeout=9, after_timeout=3, output_limit=11,
+                                memory_limit=13, total_memory_limit=17, process_limit=19, cpu_limit=23,
+                                sandbox=False)._settings()
+    assert (settings.budget.cell_seconds, settings.budget.notebook_seconds, settings.budget.after_timeout_seconds,
+            settings.budget.output_bytes) == (7, 9, 3, 11)
+    assert (settings.limits.memory_bytes, settings.limits.total_memory_bytes, settings.limits.processes,
+            settings.limits.cpu_seconds) == (13, 17, 19, 23)
+    assert settings.sandbox is False and settings.secret == "x"
