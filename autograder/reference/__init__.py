@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import attention as _attention_family
-from . import preprocessing as _preprocessing_family
+# reference.attention.attention and reference.preprocessing.normalization: two formulas named like their modules
+from . import attention, preprocessing  # noqa: F401 -- imported to be reachable as attributes
 from ._expr import Expr, product, term, total
 from ._load import load_config
 from ._registry import Call, Counted, apply_layer, known_classes, overriding, register
@@ -46,20 +46,7 @@ from .normalization import (
 )
 from .rnn import conv_lstm1d, conv_lstm2d, conv_lstm3d, gru, lstm, simple_rnn
 
-# The formula functions of every layer that owns weights, named after the Keras class. Two are
-# reached through their modules only (reference.attention.attention,
-# reference.preprocessing.normalization): their names are also family modules'.
-FORMULAS = (
-    dense, einsum_dense, embedding, conv1d, conv2d, conv3d, conv1d_transpose, conv2d_transpose,
-    conv3d_transpose, depthwise_conv1d, depthwise_conv2d, separable_conv1d, separable_conv2d,
-    batch_normalization, layer_normalization, rms_normalization, group_normalization,
-    spectral_normalization, _preprocessing_family.normalization, simple_rnn, lstm, gru,
-    conv_lstm1d, conv_lstm2d, conv_lstm3d,
-    multi_head_attention, group_query_attention, _attention_family.attention, additive_attention, layer_scale,
-)
-
 __all__ = [
-    "FORMULAS",
     "Call",
     "Counted",
     "Derivation",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import ShapeError
 from ._types import Shape
 
-__all__ = ["broadcast", "channel_axis", "known_dim", "normalize_axis", "same_shape"]
+__all__ = ["broadcast", "known_dim", "normalize_axis", "same_shape"]
 
 
 def normalize_axis(axis: int, shape: Shape, layer: str) -> int:
@@ -24,11 +24,6 @@ def known_dim(shape: Shape, axis: int, layer: str) -> int:
         raise ShapeError(f"{layer} builds weights over axis {axis} of input shape {shape}, "
                          "but that axis is unknown (None); give the Input a fixed size there")
     return dim
-
-
-def channel_axis(config: dict) -> int:
-    """The channels axis for a layer with a ``data_format`` (channels_last by default)."""
-    return 1 if config.get("data_format") == "channels_first" else -1
 
 
 def broadcast(shape1: tuple | None, shape2: tuple | None, layer: str) -> tuple | None:

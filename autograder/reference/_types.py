@@ -7,10 +7,9 @@ from typing import Any
 
 from ._expr import Expr
 
-__all__ = ["Derivation", "LayerCount", "ModelCount", "ParamCount", "Shape", "Shapes"]
+__all__ = ["Derivation", "LayerCount", "ModelCount", "ParamCount", "Shape"]
 
 Shape = tuple  # a tuple of int | None, the batch dimension first
-Shapes = Shape | list  # one shape, or a (nested) list of shapes
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,8 +109,6 @@ def test_bidirectional_with_a_backward_layer():
                                           (L.Bidirectional(L.GRU(2)), (5, 6, 4))])
 def test_time_distributed(inner, shape):
     """Does TimeDistributed build the wrapped layer on the per-step shape, as Keras does?"""
-    if "Conv2D" not in reference.known_classes() and isinstance(inner, L.Conv2D):
-        pytest.skip("Conv2D rule not written yet")
     assert_matches_keras(seq(L.TimeDistributed(inner), shape=shape))
 
 
