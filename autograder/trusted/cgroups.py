@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from pathlib import Path
 
 __all__ = ["memory_group", "remove_group"]
@@ -42,12 +43,19 @@ def _usable(root: Path, setting: str) -> bool:
     return (root / setting).exists() and os.access(root, os.W_OK)
 
 
-def remove_group(group: Path | None) -> None:
-    """Kill what is left in the group and remove it."""
+def remove_group(group: Path | None, wait_seconds: float = 5.0) -> None:
+    """Kill what is left in the group, wait for it to be gone (a group with processes cannot be removed,
+    and processes take a moment to exit), and remove the group."""
     if group is None or not group.exists():
         return
-    with contextlib.suppress(OSError, ValueError):
-        for pid in (group / "cgroup.procs").read_text().split():
-            os.kill(int(pid), 9)
-    with contextlib.suppress(OSError):
-        group.rmdir()
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        with contextlib.suppress(OSError, ValueError):
+            for pid in (group / "cgroup.procs").read_text().split():
+                os.kill(int(pid), 9)
+        with contextlib.suppress(OSError):
+            group.rmdir()
+            return
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.05)

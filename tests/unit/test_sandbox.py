@@ -98,7 +98,8 @@ def test_limits_hold_inside():
 
 @needs_sandbox
 def test_nothing_outlives_the_sandbox(tmp_path):
-    """Does a daemon started inside (new session, double fork) die when the sandboxed process ends?"""
+    """Does a daemon started inside (new session, double fork) die when the sandboxed process ends, and is the
+    sandbox's control group removed with it (none pile up over a class)?"""
     box = Sandbox(workdir=tmp_path)
     code = textwrap.dedent("""
         import subprocess
@@ -106,9 +107,11 @@ def test_nothing_outlives_the_sandbox(tmp_path):
         print("started")
     """)
     assert _inside(box, code).stdout.strip() == "started"
+    group = box._group
     box.cleanup()
     sleepers = subprocess.run(["pgrep", "-u", str(box.uid)], capture_output=True, text=True, check=False)
     assert sleepers.stdout.strip() == ""
+    assert group is None or not group.exists()
 
 
 def test_grading_stops_when_the_sandbox_is_required_but_missing(monkeypatch):
