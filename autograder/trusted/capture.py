@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 
-__all__ = ["MIME", "Captured", "capture_code", "read_answer"]
+__all__ = ["MIME", "Captured", "capture_code", "read_answer", "rebuild"]
 
 MIME = "application/vnd.autograder.answer+json"
 _TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,60}")
@@ -46,7 +46,7 @@ def read_answer(outputs: list, question_id: str) -> Captured:
     if len(payloads) > 1 and any(p != payloads[0] for p in payloads[1:]):
         return Captured(problem="The test cell recorded more than one answer (something in the notebook "
                                 "published extra ones), so none can be graded.")
-    return _rebuild(payloads[0])
+    return rebuild(payloads[0])
 
 
 def _why(outputs: list) -> str:
@@ -56,7 +56,8 @@ def _why(outputs: list) -> str:
     return ""
 
 
-def _rebuild(payload: dict) -> Captured:
+def rebuild(payload: dict) -> Captured:
+    """A value described by the kernel side (``_capture.describe``) as a plain value, or why it cannot be."""
     kind = payload.get("kind")
     if kind == "missing":
         return Captured(problem="`answer` is not defined when the test cell runs: did the answer cell run?")

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..grading.functions import CASES, TIME_LIMIT, Failure, cases, judge_all
 from ..grading.questions import Question
 from ..grading.verdicts import Verdict, judge_function
-from .capture import _rebuild
+from .capture import rebuild
 from .sandbox import Sandbox
 
 __all__ = ["WALL_SECONDS", "grade_function"]
@@ -68,7 +68,7 @@ def _problem(question: Question, reply: dict) -> str:
                 f"{WALL_SECONDS} s; keep `{name}` and what it uses free of slow work.")
     if problem == "crashed":
         return f"Not yet: the process running `{name}` stopped before it reported (exit(), a crash or a limit)."
-    shown = _rebuild(problem) if isinstance(problem, dict) else None
+    shown = rebuild(problem) if isinstance(problem, dict) else None
     return f"Expected a function, `def {question.signature}: ...`, got {shown.value!r}." if shown and shown.found \
         else f"Expected a function, `def {question.signature}: ...`."
 
@@ -88,5 +88,5 @@ def _result(item: object):
         return Failure(f"did not return within {TIME_LIMIT:g} seconds (an infinite loop?)")
     if "raised" in item:
         return Failure(f"raised {str(item.get('raised'))[:60]}: {str(item.get('text'))[:200]}")
-    captured = _rebuild(item)
+    captured = rebuild(item)
     return captured.value if captured.found else Failure("returned something the grader cannot read")

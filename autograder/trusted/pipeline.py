@@ -160,8 +160,8 @@ def _judge(nb, index: int, question: Question, *, cwd: Path, settings: Settings,
 
 def _code_before(nb, index: int) -> list[str]:
     """The learner's code cells above a test cell (test cells themselves left out)."""
-    return [cell.source for cell in nb.cells[:index] if cell.cell_type == "code"
-            and not (cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata["nbgrader"].get("solution"))]
+    tests = set(test_cells(nb).values())
+    return [cell.source for at, cell in enumerate(nb.cells[:index]) if cell.cell_type == "code" and at not in tests]
 
 
 def _review(nb, question: Question) -> str | None:
