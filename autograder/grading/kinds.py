@@ -14,6 +14,7 @@ catalogue (:mod:`.misconceptions`). The bank (``bank/_spec.py``) builds them, an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 from ..errors import AutograderError
@@ -93,7 +94,7 @@ class BudgetQuestion(Question):
 
     kind: ClassVar[str] = "budget"
 
-    @property
+    @cached_property  # asked for by every misconception tried on a wrong value: count the model once
     def target(self) -> int:
         """The count of the model as stored in the bank: what the learner's value must give."""
         return amount(count(self.model), self.asks)
