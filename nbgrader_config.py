@@ -52,6 +52,19 @@ c.Autograde.autograde_preprocessors = [
 ]
 c.ExportApp.plugin_class = "autograder.nbgrader_plugins.ReviewCsvExport"
 
+# Per-learner variants: every learner gets their own sizes for each question that varies, drawn from the
+# course secret (.autograder_secret) and the student id; the grader grades each learner on their own.
+# The learner's kernel needs their key: a JupyterHub sets it per user (see README, "Per-learner numbers").
+# To give everyone the book's numbers in some assignments, list them here BEFORE releasing them:
+c.Variants.enabled = True
+c.Variants.fixed = []  # e.g. ["a01_the_question"]
+from nbgrader.converters import GenerateAssignment  # noqa: E402
+
+c.GenerateAssignment.preprocessors = [
+    "autograder.nbgrader_plugins.StampFixed",  # show(..., fixed=True) where variants are off
+    *GenerateAssignment.class_traits()["preprocessors"].default(),
+]
+
 # Self-study grading (python -m autograder grade) shows a model answer and a rubric for each hand-graded
 # "Explain" question, after the learner's own text. A course that grades those by hand can hide them:
 c.SelfStudy.model_answers = True

@@ -2,8 +2,8 @@
 
 - :mod:`autograder.reference` counts from a model config, standard library only.
 - :mod:`autograder.live` counts the same config with Keras itself.
-- :mod:`autograder.grading` grades answers; its entry points ``check``, ``verdict``,
-  ``Verdict`` and ``used_keras_to_count`` are importable from here, and loaded on first use
+- :mod:`autograder.grading` grades answers; its entry points ``check``, ``show``, ``practice``,
+  ``verdict``, ``Verdict`` and ``used_keras_to_count`` are importable from here, and loaded on first use
   (so ``import autograder.reference`` never loads the grading code).
 """
 
@@ -16,7 +16,8 @@ __all__ = [
     "UnknownLayerError",
 ]
 
-_GRADING = ("Verdict", "check", "used_keras_to_count", "verdict")  # loaded from .grading on first use
+# loaded from .grading on first use
+_GRADING = ("Verdict", "check", "practice", "show", "used_keras_to_count", "verdict")
 __all__ += list(_GRADING)
 
 

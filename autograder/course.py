@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -29,8 +30,8 @@ from pathlib import Path
 from .errors import AutograderError
 
 __all__ = [
-    "ASSIGNMENTS", "ROOT", "Course", "CourseError", "quiet_environment", "release", "solution_path",
-    "temp_course", "validate",
+    "ASSIGNMENTS", "ROOT", "SECRET_FILE", "Course", "CourseError", "course_secret", "quiet_environment", "release",
+    "solution_path", "temp_course", "validate",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,7 @@ ASSIGNMENTS = (
     "a01_the_question", "a02_dense", "a03_trainable", "a04_convolutions",
     "a05_embeddings_normalization", "a06_recurrent", "a07_attention", "a08_functional",
 )
+SECRET_FILE = ".autograder_secret"
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}
 
 
@@ -55,6 +57,17 @@ def quiet_environment() -> None:
         os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
 
 
+def course_secret(root: Path) -> str:
+    """The course secret (``SECRET_FILE`` in the course directory), made on first use: it draws the
+    hidden cases of function questions and every learner's own numbers, so it never leaves the course."""
+    path = Path(root) / SECRET_FILE
+    if not path.exists():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
 def solution_path(assignment: str, root: Path = ROOT) -> Path:
     """The hand-written source notebook of an assignment."""
     return root / "solutions" / assignment / f"{assignment}.ipynb"
@@ -68,7 +81,7 @@ def _require_nbgrader() -> None:
                           "install the course extra: pip install -e '.[course]'") from err
 
 
-def _config(course_root: Path, timeout: int | None, stock: bool = False):
+def _config(course_root: Path, timeout: int | None, stock: bool = False, variants: bool = True):
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -80,6 +93,8 @@ def _config(course_root: Path, timeout: int | None, stock: bool = False):
 
         for name in ("sanitize_preprocessors", "autograde_preprocessors", "exporter_class"):
             config.Autograde[name] = Autograde.class_traits()[name].default()
+    if not variants:  # everyone gets the book's numbers (sample submissions answer with them)
+        config.Variants.enabled = False
     config.CourseDirectory.root = str(course_root)
     config.CourseDirectory.db_url = f"sqlite:///{course_root / 'gradebook.db'}"
     config.CourseDirectory.source_directory = "solutions"
@@ -93,13 +108,13 @@ def _config(course_root: Path, timeout: int | None, stock: bool = False):
 class Course:
     """One nbgrader course directory, driven through ``nbgrader.apps.NbGraderAPI``."""
 
-    def __init__(self, root: Path, timeout: int | None = None, stock: bool = False):
+    def __init__(self, root: Path, timeout: int | None = None, stock: bool = False, variants: bool = True):
         _require_nbgrader()
         quiet_environment()
         from nbgrader.apps import NbGraderAPI
 
         self.root = Path(root)
-        self.config = _config(self.root, timeout, stock)
+        self.config = _config(self.root, timeout, stock, variants)
         self.api = NbGraderAPI(config=self.config)
 
     def add_source(self, assignment: str, source: Path | None = None) -> None:
@@ -154,11 +169,12 @@ def _ok(result: dict, step: str, assignment: str) -> None:
 
 
 @contextmanager
-def temp_course(timeout: int | None = None, stock: bool = False) -> Iterator[Course]:
+def temp_course(timeout: int | None = None, stock: bool = False, variants: bool = True) -> Iterator[Course]:
     """A fresh course directory with a fresh sqlite gradebook, removed afterwards (``stock``: with
-    nbgrader's own autograde pipeline instead of this course's trusted one)."""
+    nbgrader's own autograde pipeline instead of this course's trusted one; ``variants=False``: every
+    learner gets the book's numbers)."""
     with tempfile.TemporaryDirectory(prefix="course-") as tmp:
-        yield Course(Path(tmp), timeout, stock)
+        yield Course(Path(tmp), timeout, stock, variants)
 
 
 def release(dest: Path = ROOT / "exercises", assignments: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:

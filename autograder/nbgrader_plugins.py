@@ -12,15 +12,17 @@ instructor runs the usual commands (``nbgrader autograde ASSIGNMENT``, ``generat
   rewrites every test cell's outputs from the verdict decided here (:mod:`.trusted.pipeline`);
 - :class:`FlagForReview` (after ``SaveAutoGrades``) marks answers that asked Keras for the count as
   needing manual review, with a comment saying why;
-- :class:`ReviewCsvExport` is nbgrader's CSV export with a ``review`` column listing those answers.
+- :class:`ReviewCsvExport` is nbgrader's CSV export with a ``review`` column listing those answers;
+- :class:`Variants` (settings) gives each learner their own numbers; :class:`StampFixed` (first in
+  ``GenerateAssignment.preprocessors``) releases an assignment without variants with ``fixed=True``.
+  A wrong answer that is right for a classmate's variant is flagged for review as well.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import os
-import secrets
+import re
 from pathlib import Path
 
 import nbformat
@@ -29,17 +31,20 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins.export import CsvExportPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Bool, Float, Integer, Unicode
+from traitlets import Bool, Float, Integer, List, Unicode
+from traitlets.config import Configurable
 
+from .course import SECRET_FILE, course_secret
 from .errors import SandboxError
 from .grading.questions import all_questions
 from .trusted import cells, pipeline
 from .trusted.execute import Budget, KernelStartError
 from .trusted.sandbox import Limits
+from .trusted.variants import Learner
 
 __all__ = ["FlagForReview", "LenientExporter", "ReviewCsvExport", "SandboxedExecute", "TrustedCells"]
 
-SECRET_FILE = ".autograder_secret"
+SHOW_CALL = re.compile(r"""\bshow\(\s*["'][^"']+["'](?!\s*,\s*fixed)""")
 REVIEW_MARK = "For review:"  # how FlagForReview's comments begin (pipeline.REVIEW)
 
 
@@ -115,9 +120,11 @@ class SandboxedExecute(NbGraderPreprocessor):
         if unknown:
             raise ValueError(f"test cells {unknown} of {info['assignment']} have no question in the autograder "
                              "package, so they cannot be graded outside the kernel")
+        learner = Learner.in_course(settings.secret, info["student"], _roster(info["db_url"], self.config),
+                                    Variants(config=self.config).on(info["assignment"]))
         try:
             results = pipeline.grade(nb, Path(resources["metadata"]["path"]), questions, settings,
-                                     who=f"{info['assignment']}/{info['student']}")
+                                     who=f"{info['assignment']}/{info['student']}", learner=learner)
         except KernelStartError as err:  # this learner's zero, not the class's stop
             self.log.error("%s: %s; every test cell scores 0", info["student"], err)
             pipeline.fail_all(nb, f"Not graded: {err}.")
@@ -133,13 +140,44 @@ class SandboxedExecute(NbGraderPreprocessor):
         return pipeline.Settings(budget, limits, self.sandbox, self.secret or _course_secret(self.config))
 
 
+class Variants(Configurable):
+    """Per-learner variants: each learner's own sizes for every question that varies (see
+    autograder/grading/variants.py). Keys come from the course secret and the student id."""
+
+    enabled = Bool(True, help="Give each learner their own numbers (False: everyone gets the book's).").tag(
+        config=True)
+    fixed = List(Unicode(), help=("Assignments whose questions use the book's numbers for everyone. Set it before "
+                                  "releasing them: the released show() cells are stamped fixed=True.")).tag(config=True)
+
+    def on(self, assignment: str) -> bool:
+        return self.enabled and assignment not in self.fixed
+
+
+class StampFixed(NbGraderPreprocessor):
+    """At release, an assignment without variants gets ``show(..., fixed=True)`` in its cells, so the
+    learner's kernel shows and checks the book's numbers even where a learner key is set."""
+
+    def preprocess(self, nb, resources):
+        if Variants(config=self.config).on(resources["nbgrader"]["assignment"]):
+            return nb, resources
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.source = SHOW_CALL.sub(r"\g<0>, fixed=True", cell.source)
+        return nb, resources
+
+
+def _roster(db_url: str, config) -> list[str]:
+    """Whose variants a copied answer may come from: every student in the gradebook, and every one
+    with a submission (a run creates students as it reaches them)."""
+    with Gradebook(db_url) as gradebook:
+        known = {student.id for student in gradebook.students}
+    submitted = Path(CourseDirectory(config=config).root) / "submitted"
+    known |= {path.name for path in submitted.iterdir() if path.is_dir()} if submitted.is_dir() else set()
+    return sorted(known)
+
+
 def _course_secret(config) -> str:
-    path = Path(CourseDirectory(config=config).root) / SECRET_FILE
-    if not path.exists():
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    return course_secret(CourseDirectory(config=config).root)
 
 
 class FlagForReview(NbGraderPreprocessor):

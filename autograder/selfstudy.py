@@ -25,6 +25,7 @@ __all__ = ["CellGrade", "NotebookError", "execute", "grade_cells", "grade_file",
 
 
 
+PRACTICE_CALL = re.compile(r"""^\s*(?:autograder\.)?practice\(\s*(["'])(.*?)\1\s*\)""", re.MULTILINE)
 CHECK_CALL = re.compile(r"""check\(\s*["']([^"']+)["']""")
 TIMEOUT_ERROR = {"ename": "CellTimeoutError", "evalue": "the cell ran past the time limit (an infinite loop?)",
                  "traceback": ["CellTimeoutError: the cell ran past the time limit (an infinite loop?)"]}
@@ -115,7 +116,19 @@ def _failure(outputs: list) -> str | None:
     return None
 
 
-def grade_file(path: Path, settings=None, assignment: str | None = None) -> dict:
+def learner_of(nb, key: str | None = None):
+    """Whose numbers a self-study notebook is graded on: ``key`` if given (a course's learner key),
+    else the seed of a ``practice("...")`` call in the notebook, else the book's numbers."""
+    from .trusted.variants import Learner
+
+    if key:
+        return Learner(key.rpartition(":")[0] or "you", key)
+    sources = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    seed = PRACTICE_CALL.search(sources)
+    return Learner("you", f"practice/{seed.group(2)}") if seed else Learner()
+
+
+def grade_file(path: Path, settings=None, assignment: str | None = None, key: str | None = None) -> dict:
     """Self-study grading of one notebook, with the trusted pipeline; the dict ``grade --json`` prints.
 
     Questions, ids and points come from the package, never from the file: extra, duplicated or
@@ -133,7 +146,7 @@ def grade_file(path: Path, settings=None, assignment: str | None = None) -> dict
     notes = cells.sanitize(nb, cells.package_specs(questions))
     try:
         results = {r.grade_id: r for r in pipeline.grade(nb, path.parent, {q.grade_id: q for q in questions},
-                                                         settings)}
+                                                         settings, learner=learner_of(nb, key))}
     except KernelStartError as err:  # in self-study, this machine's problem: say so in one line
         raise NotebookError(f"{err}. Check that `python -m ipykernel --version` works in this environment, "
                             "then grade again.") from err

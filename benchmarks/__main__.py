@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import applications, cold_start, gpt3, grading
+from . import applications, cold_start, custom_layers, gpt3, grading, variants
 
 print("## Reference counter vs Keras vs json.loads (keras.applications configs)\n")
 print(applications.report(applications.run()))
@@ -10,5 +10,9 @@ print("\n## Cold start\n")
 print(cold_start.report(cold_start.run()))
 print("\n## A model too large to build\n")
 print(gpt3.report(gpt3.run()))
+print("\n## A custom layer: --custom-objects against building the whole model\n")
+print(custom_layers.report(custom_layers.run()))
 print("\n## Grading overhead\n")
 grading.main()
+print("\n## Per-learner variants\n")
+variants.main()

@@ -10,6 +10,7 @@ decided outside the kernel. Exit code 0 when every autograded question passed, 1
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -28,6 +29,9 @@ def add_parser(subparsers) -> None:
                         help="time limit per cell; a cell that runs longer is stopped and fails (default 20)")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run learner code without the sandbox (it is used by default where bubblewrap works)")
+    parser.add_argument("--learner-key", metavar="KEY", default=os.environ.get("AUTOGRADER_LEARNER_KEY"),
+                        help="grade on this learner's own numbers (default: $AUTOGRADER_LEARNER_KEY, else a "
+                             "practice(...) call in the notebook, else the book's numbers)")
     parser.set_defaults(run=run)
 
 
@@ -38,7 +42,7 @@ def run(args) -> int:
 
     settings = Settings(Budget(cell_seconds=args.timeout, notebook_seconds=max(120, 6 * args.timeout)),
                         sandbox=not args.no_sandbox and available() is None)
-    result = grade_notebook(Path(args.notebook), settings, args.assignment)
+    result = grade_notebook(Path(args.notebook), settings, args.assignment, args.learner_key)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -46,13 +50,13 @@ def run(args) -> int:
     return 0 if result["max_score"] and result["score"] == result["max_score"] else 1
 
 
-def grade_notebook(path: Path, settings=None, assignment: str | None = None) -> dict:
+def grade_notebook(path: Path, settings=None, assignment: str | None = None, key: str | None = None) -> dict:
     """Grade one notebook with the trusted pipeline; the dict printed by ``--json``."""
     from .. import selfstudy
 
     if assignment is not None and assignment not in selfstudy.ASSIGNMENTS:
         raise ConfigError(f"unknown assignment {assignment!r}; expected one of {', '.join(selfstudy.ASSIGNMENTS)}")
-    return selfstudy.grade_file(path, settings, assignment)
+    return selfstudy.grade_file(path, settings, assignment, key)
 
 
 def _block(q: dict) -> str:

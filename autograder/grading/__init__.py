@@ -11,15 +11,17 @@ answer and raises :class:`AssertionError` whose message is the feedback for a wr
 - :mod:`.misconceptions`: the catalogue, each a wrong formula with its feedback, and the diagnosis;
 - :mod:`.verify`: answer keys checked against live Keras once, cached by content;
 - :mod:`.feedback`: the words the learner reads;
-- :mod:`.verdicts`: :func:`verdict` and :func:`check`.
+- :mod:`.verdicts`: :func:`verdict` and :func:`check`;
+- :mod:`.variants` and :mod:`.learner`: each learner's own numbers, and ``show``/``practice`` in the notebook.
 """
 
 from __future__ import annotations
 
 from .feedback import used_keras_to_count
 from .kinds import BudgetQuestion, CountQuestion, FunctionQuestion
+from .learner import practice, show
 from .questions import Question, all_questions, get_question
 from .verdicts import Verdict, check, verdict
 
 __all__ = ["BudgetQuestion", "CountQuestion", "FunctionQuestion", "Question", "Verdict", "all_questions", "check",
-           "get_question", "used_keras_to_count", "verdict"]
+           "get_question", "practice", "show", "used_keras_to_count", "verdict"]

@@ -20,23 +20,26 @@ model's Keras config (``bank/models/<model_name>.json``), and verified against l
 from __future__ import annotations
 
 import copy
+import dataclasses
 import importlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import QuestionError
 from ..reference import ModelCount, ParamCount
+from . import variants
+from .variants import Template
 
 if TYPE_CHECKING:
     from .verdicts import Verdict
 
 __all__ = ["ASSIGNMENTS", "KINDS", "MANUAL", "POINTS", "Arg", "Question", "all_questions", "amount", "get_question",
-           "load_model", "with_knob"]
+           "load_model", "with_knob", "with_knob_in"]
 
 ASSIGNMENTS = ("a01_the_question", "a02_dense", "a03_trainable", "a04_convolutions",
                "a05_embeddings_normalization", "a06_recurrent", "a07_attention", "a08_functional")
@@ -81,6 +84,10 @@ class Question(ABC):
     formula: Callable | None = field(default=None, repr=False)
     layer: Callable | None = field(default=None, repr=False)
     knob: tuple[str, str] | None = None
+    template: Template | None = field(default=None, repr=False)  # how the model varies per learner
+    text: str = ""  # the prompt with {size} placeholders ("" : ``prompt`` as it is)
+    sizes: dict = field(default_factory=dict)  # this variant's sizes by name (canonical: the bank's)
+    varied: bool = False  # a learner's variant (its key checked against Keras by the tests' samples, not here)
 
     @abstractmethod
     def grade(self, answer: object, *, hidden: bool = False) -> Verdict:
@@ -114,6 +121,37 @@ class Question(ABC):
         """A budget question's target (None for the other kinds)."""
         return None
 
+    @property
+    def varies(self) -> bool:
+        """Whether learners get their own numbers for this question (function questions never do:
+        their hidden cases are drawn per learner already)."""
+        return self.template is not None and bool(self.template.sizes)
+
+    def variant(self, key: str | None) -> Question:
+        """This question as the learner with ``key`` sees it (itself for no key, or if it does not vary)."""
+        if key is None or not self.varies:
+            return self
+        return _variant(self, key)
+
+    def _with_sizes(self, sizes: dict) -> Question:
+        """A copy with ``sizes`` written into the model and the prompt."""
+        varied = dataclasses.replace(self, model=variants.patch(self.model, self.template, sizes), sizes=sizes)
+        return dataclasses.replace(varied, prompt=varied.fill(self.text or self.prompt))
+
+    @property
+    def shown_sizes(self) -> dict:
+        """The sizes a learner's ``show`` returns: what the prompt and code show (a budget question:
+        its target, never the knob's value)."""
+        return {k: v for k, v in self.sizes.items() if not k.startswith("_")}
+
+    def fill(self, text: str) -> str:
+        """``text`` with this variant's sizes (and a budget's target) in place of ``{name}``."""
+        return text.format(**self.sizes)
+
+    def _sound(self, sizes: dict) -> bool:
+        """Whether a draw makes a question worth asking (a budget: exactly one solution)."""
+        return True
+
     def to_dict(self) -> dict:
         """The JSON form printed by ``python -m autograder questions --json``."""
         out = {"id": self.id, "assignment": self.assignment, "kind": self.kind, "asks": self.asks,
@@ -124,6 +162,12 @@ class Question(ABC):
     def _details(self) -> dict:
         """What this kind adds to :meth:`to_dict`."""
         return {}
+
+
+@lru_cache(maxsize=4096)  # a class's variants of one assignment, while it is graded
+def _variant(question: Question, key: str) -> Question:
+    sizes = variants.draw(question.template, key, question.assignment, question.model_name, question._sound)
+    return dataclasses.replace(question._with_sizes(sizes), varied=True)
 
 
 def amount(counted: ModelCount, asks: str) -> int:
@@ -148,8 +192,13 @@ def load_model(name: str) -> dict:
 
 def with_knob(question: Question, value: int) -> dict:
     """A budget question's model with its knob set to ``value`` (a fresh copy)."""
-    model = copy.deepcopy(question.model)
-    layer_name, key = question.knob
+    return with_knob_in(question.model, question.knob, value)
+
+
+def with_knob_in(model: dict, knob: tuple[str, str], value: int) -> dict:
+    """``model`` with the layer config key ``knob`` = (layer name, key) set to ``value`` (a fresh copy)."""
+    model = copy.deepcopy(model)
+    layer_name, key = knob
     config = _find_layer(model, layer_name)
     old = config.get(key)
     config[key] = [value] * len(old) if isinstance(old, list) else value

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from . import feedback as fb
-from .questions import Question, get_question
+from .questions import Question
 
 __all__ = ["NotYet", "Verdict", "check", "judge_function", "verdict"]
 
@@ -39,11 +39,15 @@ class Verdict:
         return asdict(self)
 
 
-def verdict(question_id: str, answer: object, *, source: str | None = None, hidden: bool = False) -> Verdict:
-    """Grade ``answer`` to the question ``question_id``; ``source`` is the answer cell's code,
+def verdict(question_id: str | Question, answer: object, *, source: str | None = None,
+            hidden: bool = False) -> Verdict:
+    """Grade ``answer`` to the question ``question_id`` (as this learner sees it: :mod:`.learner`; or a
+    question given itself, e.g. a variant the grader chose); ``source`` is the answer cell's code,
     if given: an answer computed by asking Keras for the count gets no credit. ``hidden``
     (function questions) tries another set of seeded arguments, for nbgrader's hidden tests."""
-    question = get_question(question_id)
+    from .learner import learner_question
+
+    question = question_id if isinstance(question_id, Question) else learner_question(question_id)
     calls = fb.counting_calls(source) if source is not None else []
     if calls:
         return Verdict(question.id, False, None, fb.KERAS_USED.format(calls=", ".join(calls)))

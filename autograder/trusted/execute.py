@@ -161,14 +161,19 @@ def _death(err: BaseException) -> str:
             "memory, processes or CPU time)")
 
 
-def run_notebook(nb, cwd: Path, budget: Budget, sandbox: Sandbox | None) -> tuple[object, str | None]:
-    """Execute ``nb`` in place; the notebook and why it stopped early (None: it ran to the end)."""
+def run_notebook(nb, cwd: Path, budget: Budget, sandbox: Sandbox | None,
+                 env: dict[str, str] | None = None) -> tuple[object, str | None]:
+    """Execute ``nb`` in place; the notebook and why it stopped early (None: it ran to the end).
+    ``env``: variables the kernel gets on top of the usual ones."""
+    env = env or {}
     if sandbox is not None:
         sandbox.workdir = Path(cwd).resolve()
+        sandbox.env = dict(env)
     client = BoundedClient(nb, budget, sandbox, kernel_name="python3",
                            resources={"metadata": {"path": str(cwd)}}, iopub_timeout=budget.grace_seconds)
     try:
-        client.execute(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # the kernel's own log lines
+        client.execute(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,  # the kernel's own log lines
+                       env={**os.environ, **env})
     except DeadKernelError as err:
         client.stop_reason = client.stop_reason or _death(err)
     except RuntimeError as err:  # nbclient's words when the kernel never started

@@ -16,7 +16,8 @@ import hashlib
 import hmac
 import html
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import nbformat
@@ -31,6 +32,7 @@ from .cells import test_cells
 from .execute import NOT_RUN, Budget, run_notebook
 from .functions import grade_function
 from .sandbox import Limits, Sandbox, SandboxError, available
+from .variants import COPY_NOTE, COPY_REVIEW, Learner, copied_from, render_prompts
 
 __all__ = ["VERDICT_MIME", "Result", "Settings", "case_seed", "fail_all", "grade"]
 
@@ -102,19 +104,26 @@ def case_seed(secret: str, *parts: str) -> str:
     return hmac.new(secret.encode(), "/".join(parts).encode(), hashlib.sha256).hexdigest()
 
 
-def grade(nb, cwd: Path, questions: dict[str, Question], settings: Settings, who: str = "") -> list[Result]:
-    """Run and judge a sanitized notebook in place; one :class:`Result` per test cell found."""
-    tests = {gid: index for gid, index in test_cells(nb).items() if gid in questions}
+def grade(nb, cwd: Path, questions: dict[str, Question], settings: Settings, *, who: str = "",
+          learner: Learner | None = None) -> list[Result]:
+    """Run and judge a sanitized notebook in place; one :class:`Result` per test cell found.
+    ``learner``: whose variant of each question to grade on (default: the book's numbers)."""
+    learner = learner or Learner()
+    asked = learner.questions(questions)
+    tests = {gid: index for gid, index in test_cells(nb).items() if gid in asked}
     sources = {index: nb.cells[index].source for index in tests.values()}
     for grade_id, index in tests.items():
-        question = questions[grade_id]
+        question = asked[grade_id]
         nb.cells[index].source = ("pass" if question.kind == "function"
                                   else capture_code(question.id, question.variable))
-    run_notebook(nb, cwd, settings.budget, settings.new_sandbox())
+    run_notebook(nb, cwd, settings.budget, settings.new_sandbox(), learner.env(asked))
     for index, source in sources.items():
         nb.cells[index].source = source
     _compact_errors(nb)
-    results = [_judge(nb, index, questions[gid], cwd=cwd, settings=settings, who=who) for gid, index in tests.items()]
+    render_prompts(nb, asked, learner)
+    results = [_judge(nb, index, asked[gid], cwd=cwd, settings=settings, who=who,
+                      copied=partial(copied_from, base=questions[gid], learner=learner))
+               for gid, index in tests.items()]
     for result, index in zip(results, tests.values(), strict=True):
         nb.cells[index].outputs = _outputs(result)
     return results
@@ -140,11 +149,11 @@ def fail_all(nb, feedback: str) -> None:
         nb.cells[index].outputs = _outputs(Result("", 0.0, Verdict.said("", False, feedback)))
 
 
-def _judge(nb, index: int, question: Question, *, cwd: Path, settings: Settings, who: str) -> Result:
+def _judge(nb, index: int, question: Question, *, cwd: Path, settings: Settings, who: str, copied) -> Result:
     cell = nb.cells[index]
     points = float(cell.metadata["nbgrader"].get("points", question.points))
     not_run = next((o for o in cell.outputs if o.get("ename") == NOT_RUN), None)
-    answer = ""
+    answer, review = "", _review(nb, question)
     if not_run is not None:
         found = Verdict.said(question.id, False, f"Not graded: this test cell did not run: {not_run.evalue}")
     elif question.kind == "function":
@@ -152,10 +161,14 @@ def _judge(nb, index: int, question: Question, *, cwd: Path, settings: Settings,
                                cwd, settings.new_sandbox())
     else:
         captured = read_answer(cell.outputs, question.id)
-        found = (verdict(question.id, captured.value) if captured.found
+        found = (verdict(question, captured.value) if captured.found
                  else Verdict.said(question.id, False, f"Not yet: {captured.problem}"))
         answer = describe(captured.value) if captured.found else ""
-    return Result(question.grade_id, points, found, _review(nb, question), answer)
+        whose = copied(question, value=captured.value) if captured.found and not found.correct else None
+        if whose:
+            found = replace(found, feedback=f"{found.feedback}\n{COPY_NOTE}", hint=f"{found.hint} {COPY_NOTE}".strip())
+            review = COPY_REVIEW.format(whose=whose)
+    return Result(question.grade_id, points, found, review, answer)
 
 
 def _code_before(nb, index: int) -> list[str]:

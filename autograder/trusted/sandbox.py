@@ -78,6 +78,7 @@ class Sandbox:
     limits: Limits = field(default_factory=Limits)
     workdir: Path | None = None
     shared: list[Path] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # more variables for the sandboxed process
     uid: int = field(default_factory=lambda: 200_000 + (os.getpid() * 64 + next(_uids)) % 500_000)
     _copy: Path | None = field(default=None, repr=False)
     _group: Path | None = field(default=None, repr=False)
@@ -146,12 +147,13 @@ class Sandbox:
         return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
                 "--die-with-parent", "--hostname", "sandbox"]
 
-    @staticmethod
-    def _environment() -> list[str]:
+    def _environment(self) -> list[str]:
         args = ["--clearenv", "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp"]
         for key in PASSED_ENV:
             if key in os.environ:
                 args += ["--setenv", key, os.environ[key]]
+        for key, value in self.env.items():
+            args += ["--setenv", key, value]
         return args
 
     def _rlimits(self) -> list[str]:

@@ -78,10 +78,21 @@ def test_enough_questions_of_every_kind(assignment):
 
 
 def test_prompts_come_from_the_bank(assignment):
-    """Does each question's markdown carry the bank's prompt verbatim (so a budget's target cannot drift)?"""
-    text = "\n".join(c.source for c in _nb(assignment).cells if c.cell_type == "markdown")
-    for question in all_questions(assignment):
-        assert question.prompt in text, question.id
+    """Is each varied question shown by one locked ``qN = show("<id>")`` cell, right after its heading and
+    before its answer cell (prompt, code and target come from the bank for each learner), and does every
+    other question's markdown carry the bank's prompt verbatim?"""
+    nb = _nb(assignment)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    for number, question in enumerate(all_questions(assignment), start=1):
+        if not question.varies:
+            assert question.prompt in text, question.id
+            continue
+        at = ids.index(f"{question.grade_id}-prompt")
+        cell = nb.cells[at]
+        assert cell.cell_type == "code" and cell.metadata.nbgrader["locked"], question.id
+        assert cell.source == f'q{number} = show("{question.id}")', question.id
+        assert ids[at - 1] == f"{question.grade_id}-heading" and ids[at + 1] == question.answer_cell
 
 
 def test_an_explanation_is_graded_by_hand(assignment):

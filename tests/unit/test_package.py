@@ -25,9 +25,10 @@ def test_importing_the_package_does_not_load_the_grading_code():
 
 
 def test_the_public_names_are_what_the_package_exports():
-    """Is autograder.__all__ the errors and the four grading names, each listed once and importable?"""
+    """Is autograder.__all__ the errors and the six grading names, each listed once and importable?"""
     assert autograder.__all__ == ["AutograderError", "ConfigError", "LiveKerasError", "QuestionError", "ShapeError",
-                                  "UnknownLayerError", "Verdict", "check", "used_keras_to_count", "verdict"]
+                                  "UnknownLayerError", "Verdict", "check", "practice", "show", "used_keras_to_count",
+                                  "verdict"]
     assert all(getattr(autograder, name) is not None for name in autograder.__all__)
     assert set(autograder.__all__) <= set(dir(autograder))
 

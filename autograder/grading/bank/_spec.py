@@ -7,10 +7,13 @@ tests), and ``questions()``, the list of its questions built with :class:`Bank`.
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 from collections.abc import Callable
 
+from .. import variants
 from ..kinds import BudgetQuestion, CountQuestion, FunctionQuestion
-from ..questions import Arg, amount, load_model
+from ..questions import Arg, load_model
 
 __all__ = ["Arg", "Bank"]
 
@@ -22,9 +25,10 @@ class Bank:
         self.assignment = assignment
 
     def count(self, question_id: str, model_name: str, asks: str, prompt: str) -> CountQuestion:
-        """Derive a number about a bank model: ``asks`` is total, trainable, non_trainable or layer:<name>."""
-        return CountQuestion(question_id, self.assignment, asks, prompt,
-                             model=load_model(model_name), model_name=model_name)
+        """Derive a number about a bank model: ``asks`` is total, trainable, non_trainable or layer:<name>.
+        ``{size}`` in the prompt names one of the model's varying sizes (its template's)."""
+        return _canonical(CountQuestion(question_id, self.assignment, asks, prompt, model=load_model(model_name),
+                                        model_name=model_name, **self._varies(model_name, prompt)))
 
     def function(self, question_id: str, signature: str, arguments: tuple[Arg, ...],  # noqa: PLR0917
                  formula: Callable, layer: Callable, prompt: str) -> FunctionQuestion:  # (the bank reads best in order)
@@ -36,9 +40,19 @@ class Bank:
     def budget(self, question_id: str, model_name: str, asks: str, knob: tuple[str, str],
                prompt: str) -> BudgetQuestion:
         """Choose ``knob`` = (layer name, config key); ``{target}`` in the prompt is filled in."""
-        from ...reference import count
+        return _canonical(BudgetQuestion(question_id, self.assignment, asks, prompt, model=load_model(model_name),
+                                         model_name=model_name, knob=knob, **self._varies(model_name, prompt)))
 
-        model = load_model(model_name)
-        target = amount(count(model), asks)
-        return BudgetQuestion(question_id, self.assignment, asks, prompt.format(target=target),
-                              model=model, model_name=model_name, knob=knob)
+    def _varies(self, model_name: str, prompt: str) -> dict:
+        """The template of a model (from the assignment module's ``TEMPLATES``) and the prompt's."""
+        module = importlib.import_module(f"autograder.grading.bank.{self.assignment}")
+        return {"template": getattr(module, "TEMPLATES", {}).get(model_name), "text": prompt}
+
+
+def _canonical(question):
+    """The question with the bank's own sizes filled in (what the book and self-study show)."""
+    if question.template is None:
+        return dataclasses.replace(question, prompt=question.fill(question.text))
+    sizes = variants.canonical(question.template, question.model)
+    return dataclasses.replace(question, sizes=sizes, prompt=dataclasses.replace(
+        question, sizes=sizes).fill(question.text))

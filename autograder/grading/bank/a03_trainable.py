@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...reference.normalization import batch_normalization
+from ..variants import Size, Template
 from ._spec import Arg, Bank
 
 bank = Bank("a03_trainable")
@@ -35,14 +36,36 @@ MODELS = {"dense_bn": _bn, "dense_bn_budget": lambda: _bn(units=48, name="dense_
           "frozen_base": _frozen}
 
 
+_BN_CODE = """keras.Sequential([
+    keras.Input(shape=({inputs},), name="features"),
+    keras.layers.Dense({units}, name="dense"),
+    keras.layers.BatchNormalization(name="batch_norm"),
+    keras.layers.Dense(1, name="score"),
+])"""
+_BN = (Size("inputs", "features.batch_shape.1", range(8, 257)), Size("units", "dense.units", range(8, 257)))
+TEMPLATES = {  # how each model varies per learner (autograder/grading/variants.py)
+    "dense_bn": Template(_BN_CODE, _BN),
+    "dense_bn_budget": Template(_BN_CODE, _BN),
+    "frozen_base": Template("""base = keras.layers.Dense({units}, activation="relu", name="pretrained")
+base.trainable = False
+keras.Sequential([
+    keras.Input(shape=({inputs},), name="features"),
+    base,
+    keras.layers.Dense({classes}, name="head"),
+])""", (Size("inputs", "features.batch_shape.1", range(8, 257)), Size("units", "pretrained.units", range(8, 257)),
+        Size("classes", "head.units", range(2, 33)))),
+}
+
+
 def questions():
     return [
         bank.count("trainable.bn.trainable", "dense_bn", "trainable",
-                   "20 → Dense(32) → BatchNormalization → Dense(1): how many trainable parameters?"),
+                   "{inputs} → Dense({units}) → BatchNormalization → Dense(1): how many trainable parameters?"),
         bank.count("trainable.bn.non_trainable", "dense_bn", "non_trainable",
                    "The same model: how many non-trainable parameters?"),
         bank.count("trainable.frozen.trainable", "frozen_base", "trainable",
-                   "32 → Dense(64) with `trainable = False` → Dense(10): how many trainable parameters?"),
+                   "{inputs} → Dense({units}) with `trainable = False` → Dense({classes}): "
+                   "how many trainable parameters?"),
         bank.count("trainable.frozen.total", "frozen_base", "total",
                    "The same model: how many parameters in all (what `count_params()` returns)?"),
         bank.function("trainable.fn.batch_normalization_params",
@@ -56,6 +79,6 @@ def questions():
                       "Write `batch_normalization_params(features, center=True, scale=True)`: all "
                       "the parameters, trainable or not, of BatchNormalization on `features` features."),
         bank.budget("trainable.budget.bn_width", "dense_bn_budget", "non_trainable", ("dense", "units"),
-                    "In 20 → Dense(?) → BatchNormalization → Dense(1), choose the Dense width so that "
+                    "In {inputs} → Dense(?) → BatchNormalization → Dense(1), choose the Dense width so that "
                     "the model has exactly {target:,} non-trainable parameters."),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...reference.rnn import gru, lstm
+from ..variants import Size, Template
 from ._spec import Arg, Bank
 
 bank = Bank("a06_recurrent")
@@ -36,16 +37,43 @@ MODELS = {name: (lambda name=name: _models()[name]()) for name in
 _UNITS = (Arg("input_dim", range(1, 513)), Arg("units", range(1, 513)))
 
 
+def _rnn_code(layer: str) -> str:
+    return f"""keras.Sequential([
+    keras.Input(shape=(20, {{features}}), name="steps"),
+    keras.layers.{layer},
+])"""
+
+
+_FEATURES = Size("features", "steps.batch_shape.2", range(2, 129))
+_BOTH_DIRECTIONS = ("bi.layer.config.units", "bi.backward_layer.config.units")
+_LSTM = (_FEATURES, Size("units", "lstm.units", range(4, 257)))
+TEMPLATES = {  # how each model varies per learner (autograder/grading/variants.py)
+    "lstm_64": Template(_rnn_code('LSTM({units}, name="lstm")'), _LSTM),
+    "lstm_budget": Template(_rnn_code('LSTM({units}, name="lstm")'), _LSTM),
+    "gru_32": Template(_rnn_code('GRU({units}, reset_after={reset_after}, name="gru")'),
+                       (_FEATURES, Size("units", "gru.units", range(4, 257)),
+                        Size("reset_after", "gru.reset_after", (True, False)))),
+    "bidirectional_lstm": Template(_rnn_code('Bidirectional(keras.layers.LSTM({units}), name="bi")'),
+                                   (_FEATURES, Size("units", _BOTH_DIRECTIONS, range(4, 257)))),
+    "simple_rnn": Template("""keras.Sequential([
+    keras.Input(shape=(20, {features}), name="steps"),
+    keras.layers.SimpleRNN({units}, name="rnn"),
+    keras.layers.Dense({outputs}, name="score"),
+])""", (_FEATURES, Size("units", "rnn.units", range(4, 257)), Size("outputs", "score.units", range(1, 17)))),
+}
+
+
 def questions():
     return [
         bank.count("rnn.lstm.layer", "lstm_64", "layer:lstm",
-                   "LSTM(64) on sequences of 10 features: how many parameters?"),
+                   "LSTM({units}) on sequences of {features} features: how many parameters?"),
         bank.count("rnn.gru.layer", "gru_32", "layer:gru",
-                   "GRU(32) (Keras's defaults) on sequences of 10 features: how many parameters?"),
+                   "GRU({units}, reset_after={reset_after}) on sequences of {features} features: how many parameters?"),
         bank.count("rnn.bidirectional.layer", "bidirectional_lstm", "layer:bi",
-                   "Bidirectional(LSTM(32)) on sequences of 10 features: how many parameters?"),
+                   "Bidirectional(LSTM({units})) on sequences of {features} features: how many parameters?"),
         bank.count("rnn.simple.total", "simple_rnn", "total",
-                   "SimpleRNN(16) on sequences of 8 features → Dense(1): how many parameters in all?"),
+                   "SimpleRNN({units}) on sequences of {features} features → Dense({outputs}): "
+                   "how many parameters in all?"),
         bank.function("rnn.fn.lstm_params", "lstm_params(input_dim, units, use_bias=True)",
                       (*_UNITS, Arg("use_bias", (True, False), default=True)),
                       lambda input_dim, units, use_bias=True: lstm(units, input_dim, use_bias),
@@ -60,6 +88,6 @@ def questions():
                           "GRU", {"units": units, "reset_after": reset_after}, (None, 5, input_dim)),
                       "Write `gru_params(input_dim, units, reset_after=True)`."),
         bank.budget("rnn.budget.lstm_units", "lstm_budget", "layer:lstm", ("lstm", "units"),
-                    "Choose the units of an LSTM on sequences of 10 features so that it has exactly "
+                    "Choose the units of an LSTM on sequences of {features} features so that it has exactly "
                     "{target:,} parameters."),
     ]
