@@ -32,9 +32,10 @@ DOS = {
 }
 
 
-def _autograde_seconds(assignment: str, repeat: int, stock: bool) -> float:
+def autograde_seconds(assignment: str, repeat: int, stock: bool = False, variants: bool = True) -> float:
+    """Median seconds of ``nbgrader autograde`` of the assignment's solution notebook, after a warm-up."""
     times = []
-    with warnings.catch_warnings(), course.temp_course(stock=stock) as grader:
+    with warnings.catch_warnings(), course.temp_course(stock=stock, variants=variants) as grader:
         warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's re-autograde bookkeeping
         grader.generate(assignment)
         grader.submit("bench", assignment, course.solution_path(assignment))
@@ -48,8 +49,8 @@ def _autograde_seconds(assignment: str, repeat: int, stock: bool) -> float:
 
 def per_notebook(assignments=course.ASSIGNMENTS, repeat: int = REPEAT) -> list[dict]:
     """Median autograde seconds of one solution notebook per assignment, stock vs trusted, alternating."""
-    return [{"assignment": a, "stock_s": _autograde_seconds(a, repeat, True),
-             "trusted_s": _autograde_seconds(a, repeat, False)} for a in assignments]
+    return [{"assignment": a, "stock_s": autograde_seconds(a, repeat, stock=True),
+             "trusted_s": autograde_seconds(a, repeat)} for a in assignments]
 
 
 def _dos_notebook(folder: Path, name: str, code: str) -> Path:

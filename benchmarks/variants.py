@@ -13,37 +13,23 @@
 
 from __future__ import annotations
 
-import statistics
 import time
-import warnings
 
 from autograder import course
 from autograder.grading.learner import render
 from autograder.grading.questions import _variant, all_questions
 from autograder.grading.variants import learner_key
 
+from .grading import autograde_seconds
+
 REPEAT = 3
 LEARNERS = 200
 
 
-def _autograde_seconds(assignment: str, repeat: int, variants: bool) -> float:
-    times = []
-    with warnings.catch_warnings(), course.temp_course(variants=variants) as grader:
-        warnings.filterwarnings("ignore", message=".*not in session.*")
-        grader.generate(assignment)
-        grader.submit("bench", assignment, course.solution_path(assignment))
-        grader.autograde(assignment, "bench")  # warm-up
-        for _ in range(repeat):
-            start = time.perf_counter()
-            grader.autograde(assignment, "bench")
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def grading(assignments=course.ASSIGNMENTS, repeat: int = REPEAT) -> list[dict]:
     """Median autograde seconds of one solution notebook per assignment, variants off vs on."""
-    return [{"assignment": a, "off_s": _autograde_seconds(a, repeat, False),
-             "on_s": _autograde_seconds(a, repeat, True)} for a in assignments]
+    return [{"assignment": a, "off_s": autograde_seconds(a, repeat, variants=False),
+             "on_s": autograde_seconds(a, repeat, variants=True)} for a in assignments]
 
 
 def rendering(learners: int = LEARNERS) -> dict:

@@ -206,16 +206,8 @@ def with_knob_in(model: dict, knob: tuple[str, str], value: int) -> dict:
 
 
 def _find_layer(model: dict, name: str) -> dict:
-    for layer in (model.get("config") or {}).get("layers", []):
-        config = layer.get("config") or {}
-        if config.get("name") == name or layer.get("name") == name:
-            return config
-        if "layers" in config:
-            try:
-                return _find_layer(layer, name)
-            except QuestionError:
-                pass
-    raise QuestionError(f"the bank model has no layer named {name!r} for this budget question")
+    """The config of the layer called ``name`` anywhere in a model (nested models included)."""
+    return variants.layer_config(model, name)
 
 
 @cache

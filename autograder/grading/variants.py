@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from ..errors import QuestionError
 
-__all__ = ["Derived", "Size", "Template", "canonical", "draw", "learner_key", "patch", "read", "student_of"]
+__all__ = ["Derived", "Size", "Template", "canonical", "draw", "layer_config", "learner_key", "patch", "read",
+           "student_of"]
 
 ATTEMPTS = 200  # draws tried before a template is declared broken (a test draws thousands)
 
@@ -131,7 +132,7 @@ def patch(model: dict, template: Template, sizes: dict) -> dict:
 def read(model: dict, path: str) -> object:
     """The value at ``"layer.key[.index]"`` in a model config."""
     layer, *keys = path.split(".")
-    value = _layer_config(model, layer)
+    value = layer_config(model, layer)
     for key in keys:
         value = value[int(key)] if isinstance(value, list) else value[key]
     return value
@@ -139,7 +140,7 @@ def read(model: dict, path: str) -> object:
 
 def _write(model: dict, path: str, value: object) -> None:
     layer, *keys = path.split(".")
-    holder = _layer_config(model, layer)
+    holder = layer_config(model, layer)
     for key in keys[:-1]:
         holder = holder[int(key)] if isinstance(holder, list) else holder[key]
     last = keys[-1]
@@ -151,17 +152,18 @@ def _write(model: dict, path: str, value: object) -> None:
         holder[last] = value
 
 
-def _layer_config(model: dict, name: str) -> dict:
+def layer_config(model: dict, name: str) -> dict:
+    """The config of the layer called ``name`` anywhere in ``model`` (nested models included)."""
     for layer in (model.get("config") or {}).get("layers", []):
         config = layer.get("config") or {}
         if config.get("name") == name or layer.get("name") == name:
             return config
         if "layers" in config:
             try:
-                return _layer_config(layer, name)
+                return layer_config(layer, name)
             except QuestionError:
                 pass
-    raise QuestionError(f"a bank template names a layer {name!r} that its model does not have")
+    raise QuestionError(f"the bank model has no layer named {name!r} (a template or a budget's knob names it)")
 
 
 def _drop_built_shapes(node: object) -> None:
