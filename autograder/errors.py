@@ -7,6 +7,7 @@ what happened, what was expected and how to fix it::
     ├── ConfigError            the input is not a readable Keras 3 model config
     │   └── ShapeError         a layer cannot be applied to the shape it receives
     ├── UnknownLayerError      a layer class the reference counter does not know
+    │   └── UnknownOperationError   a Keras op in a functional graph it has no shape rule for
     ├── LiveKerasError         Keras itself could not build or count the model
     ├── QuestionError          an unknown question id or a malformed question
     ├── NotebookError          a notebook could not be run (its Jupyter kernel died or never started)
@@ -28,6 +29,7 @@ __all__ = [
     "SandboxError",
     "ShapeError",
     "UnknownLayerError",
+    "UnknownOperationError",
 ]
 
 
@@ -44,26 +46,46 @@ class ShapeError(ConfigError):
 
 
 class UnknownLayerError(AutograderError, LookupError):
-    """A layer class the reference counter has no rule for; it never guesses."""
+    """A layer class (or Keras op) the reference counter has no rule for; it never guesses."""
 
     def __init__(self, class_name: str, layer_name: str | None = None, module: str | None = None,
-                 look_alike: bool = False):
+                 look_alike: bool = False, custom: bool = False):
         self.class_name = class_name
         self.layer_name = layer_name
         where = f" (layer '{layer_name}')" if layer_name else ""
-        origin = f" from module '{module}'" if module else ""
         if look_alike:  # a user's class that shares a built-in's name: counting it as the built-in would guess
             super().__init__(
                 f"the layer class '{class_name}'{where} is not Keras's own '{class_name}' but a custom class of the "
                 f"same name (its config names module {module!r}), so the reference counter cannot count it "
-                "without guessing. Register a rule for it with autograder.reference.register().")
-            return
-        super().__init__(
-            f"the reference counter does not know the layer class '{class_name}'{origin}{where}, "
-            "so it cannot count it without guessing. Supported classes: "
-            "`python -m autograder layers`. For a custom layer, register a rule with "
-            "autograder.reference.register()."
-        )
+                f"without guessing; {_PASS_CUSTOM_OBJECTS}")
+        elif custom:
+            super().__init__(
+                f"'{class_name}'{where} is a custom class (module {module!r}): its weights come from its own "
+                f"Python code, which its config does not describe; {_PASS_CUSTOM_OBJECTS}")
+        else:
+            origin = f" from module '{module}'" if module else ""
+            super().__init__(
+                f"the reference counter does not know the layer class '{class_name}'{origin}{where}, "
+                "so it cannot count it without guessing (supported classes: `python -m autograder layers`); "
+                "to have Keras count that one layer, add --live to `python -m autograder count` "
+                "(in Python: autograder.live.count_custom(model))")
+
+
+class UnknownOperationError(UnknownLayerError):
+    """A Keras op in a functional graph that the reference counter has no shape rule for."""
+
+    def __init__(self, class_name: str, layer_name: str | None = None, module: str | None = None):
+        self.class_name = class_name
+        self.layer_name = layer_name
+        AutograderError.__init__(
+            self, f"the Keras op '{class_name}' from module '{module}' (graph node '{layer_name}') has no shape "
+                  "rule in the reference counter; ops own no weights, but the next layer is built on its output "
+                  "shape: add --live to `python -m autograder count` to ask Keras for that op's output shape "
+                  "(in Python: autograder.live.count_custom(model))")
+
+
+_PASS_CUSTOM_OBJECTS = ("pass the Python file that defines it: `python -m autograder count MODEL --custom-objects "
+                        "FILE.py` (in Python: autograder.live.count_custom(model, custom_objects={...}))")
 
 
 class LiveKerasError(AutograderError, RuntimeError):

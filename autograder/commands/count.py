@@ -1,4 +1,11 @@
-"""``python -m autograder count PATH [--json] [--live]``: a model's parameters, layer by layer.
+"""``python -m autograder count PATH [--json] [--live] [--custom-objects FILE.py ...]``: a model's parameters,
+layer by layer.
+
+Built-in layers are counted by formula, without Keras. With ``--custom-objects`` (the files that define the
+user's classes, as Keras's ``custom_objects``), each custom layer is built alone in Keras on the input shape
+the counter inferred for it, and a subclassed model is counted by Keras per layer; with ``--live`` or
+``--custom-objects``, Keras also gives the output shape of a Lambda without ``output_shape`` and of an op the
+counter has no rule for.
 
 Exit codes: 0 counted (and, with ``--live``, Keras agrees); 1 Keras disagrees; 2 bad input; 3 counted, but
 Keras could not rebuild the model to check it (``live: unavailable``, with one line of why).
@@ -10,8 +17,7 @@ import json
 import sys
 
 from ..errors import ConfigError
-from ..reference import ModelCount, count, load_config
-from ..reference._load import load_text
+from ..reference import ModelCount, count, load_config, load_text
 
 __all__ = ["add_parser", "disagreements"]
 
@@ -25,6 +31,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
     parser.add_argument("--live", action="store_true",
                         help="also count with Keras; exit 1 if Keras and the reference counter disagree")
+    parser.add_argument("--custom-objects", action="append", default=[], metavar="FILE.py",
+                        help="a Python file that defines your own layers, models or functions (repeatable); "
+                             "each custom layer is then built alone in Keras to count it")
     parser.set_defaults(run=run)
 
 
@@ -33,8 +42,9 @@ UNAVAILABLE = 3  # the exit code when Keras could not rebuild the model: the ref
 
 def run(args) -> int:
     config = _read(args.path)
-    ours = count(config)
-    theirs, why = _live(config) if args.live else (None, None)
+    custom = _custom_objects(args.custom_objects)
+    ours = _count(config, custom, args.live)
+    theirs, why = _live(config, custom) if args.live else (None, None)
     problems = disagreements(ours, theirs) if theirs else []
     if args.json:
         out = ours.to_dict()
@@ -54,13 +64,30 @@ def run(args) -> int:
     return 1 if problems else UNAVAILABLE if why else 0
 
 
-def _live(config: dict) -> tuple[ModelCount | None, str | None]:
+def _custom_objects(paths: list[str]) -> dict | None:
+    if not paths:
+        return None
+    from .. import live
+
+    return live.load_custom_objects(paths)
+
+
+def _count(config: dict, custom: dict | None, with_keras: bool) -> ModelCount:
+    """The reference count; with Keras at hand, Keras counts what no formula can (custom layers, Lambdas)."""
+    if custom is None and not with_keras:
+        return count(config)  # the usual case: Keras is never imported
+    from .. import live
+
+    return live.count_custom(config, custom)
+
+
+def _live(config: dict, custom: dict | None) -> tuple[ModelCount | None, str | None]:
     """Keras's count, or None and one line of why Keras could not rebuild the model."""
     from .. import live
     from ..errors import LiveKerasError
 
     try:
-        return live.count(config), None
+        return live.count(config, custom), None
     except LiveKerasError as err:
         return None, str(err)
 
@@ -79,11 +106,19 @@ def disagreements(ours: ModelCount, theirs: ModelCount) -> list[str]:
     problems = []
     if ours.params != theirs.params:
         problems.append(f"totals: reference {ours.params} vs Keras {theirs.params}")
-    mine = {layer.name: layer for layer in ours.layers}
-    for real in theirs.layers:
-        layer = mine.get(real.name)
+    for real, layer in _pairs(ours, theirs):
         if layer is None:
             problems.append(f"layer {real.name}: missing from the reference count")
         elif layer.params != real.params:
             problems.append(f"layer {real.name}: reference {layer.params} vs Keras {real.params}")
     return problems
+
+
+def _pairs(ours: ModelCount, theirs: ModelCount) -> list:
+    """Keras's layers with ours, by name; by position for a subclassed model Keras built twice (its layers'
+    names are made up anew on each build: dense, then dense_4)."""
+    mine = {layer.name: layer for layer in ours.layers}
+    if any(real.name in mine for real in theirs.layers) or len(ours.layers) < len(theirs.layers):
+        return [(real, mine.get(real.name)) for real in theirs.layers]
+    same = all(a.class_name == b.class_name for a, b in zip(theirs.layers, ours.layers, strict=False))
+    return list(zip(theirs.layers, ours.layers, strict=False)) if same else [(r, None) for r in theirs.layers]

@@ -8,18 +8,48 @@ non-trainable parameters with the arithmetic shown::
     >>> reference.dense(units=2, inputs=256).formula
     '2 × (256 + 1) = 514'
 
-One module per Keras layer family, mirroring ``keras/src/layers``.
+One module per Keras layer family, mirroring ``keras/src/layers``, and ``operations`` for the
+Keras ops (``keras/src/ops``) that functional graphs record. Importing this package imports every
+family module, which registers its rules.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-# reference.attention.attention and reference.preprocessing.normalization: two formulas named like their modules
-from . import attention, preprocessing  # noqa: F401 -- imported to be reachable as attributes
+# Every family module, so that its @register lines run (reference.attention.attention and
+# reference.preprocessing.normalization are two formulas named like their modules: reachable as attributes).
+from . import (  # noqa: F401 -- imported for their registrations
+    activations,
+    applications,
+    attention,
+    convolutional,
+    core,
+    merging,
+    models,
+    normalization,
+    operations,
+    pooling,
+    preprocessing,
+    regularization,
+    reshaping,
+    rnn,
+)
 from ._expr import Expr, product, term, total
-from ._load import load_config
-from ._registry import Call, Counted, apply_layer, known_classes, overriding, register
+from ._load import load_config, load_text
+from ._registry import (
+    Call,
+    Counted,
+    Fallback,
+    apply_layer,
+    current_fallback,
+    falling_back,
+    known_classes,
+    overriding,
+    register,
+    rule_for,
+)
+from ._shapes import data_format, split_spatial
 from ._types import Derivation, LayerCount, ModelCount, ParamCount, Shape
 from .applications import layer_scale
 from .attention import additive_attention, group_query_attention, multi_head_attention
@@ -51,6 +81,7 @@ __all__ = [
     "Counted",
     "Derivation",
     "Expr",
+    "Fallback",
     "LayerCount",
     "ModelCount",
     "ParamCount",
@@ -68,11 +99,14 @@ __all__ = [
     "conv_lstm3d",
     "count",
     "count_layer",
+    "current_fallback",
+    "data_format",
     "dense",
     "depthwise_conv1d",
     "depthwise_conv2d",
     "einsum_dense",
     "embedding",
+    "falling_back",
     "group_normalization",
     "group_query_attention",
     "gru",
@@ -80,28 +114,32 @@ __all__ = [
     "layer_normalization",
     "layer_scale",
     "load_config",
+    "load_text",
     "lstm",
     "multi_head_attention",
     "overriding",
     "product",
     "register",
     "rms_normalization",
+    "rule_for",
     "separable_conv1d",
     "separable_conv2d",
     "simple_rnn",
     "spectral_normalization",
+    "split_spatial",
     "term",
     "total",
 ]
 
 
-def count(source: Any, overrides: dict | None = None) -> ModelCount:
+def count(source: Any, overrides: dict | None = None, fallback: Fallback | None = None) -> ModelCount:
     """Count a model: JSON text, a dict, a path to a .json or .keras file, or a Keras model.
 
     ``overrides`` maps Keras class names to replacement rules (the misconception
-    catalogue uses it to compute the number a wrong formula would give)."""
+    catalogue uses it to compute the number a wrong formula would give). ``fallback`` counts
+    what no rule can (see :func:`falling_back`); ``autograder.live.count_custom`` passes one."""
     model = load_config(source)
-    with overriding(overrides or {}):
+    with overriding(overrides or {}), falling_back(fallback):
         layers, _, params = walk_model(model)
     config = model["config"]
     return ModelCount(config.get("name", "model"), model["class_name"], tuple(layers), params)

@@ -6,6 +6,12 @@ shapes the layer is called on. Rules are registered per Keras class name::
 
     @register("Dense")
     def _dense(config, call): ...
+
+The family modules register their rules when ``autograder.reference`` imports them; this module
+imports none of them. A class without a rule (a user's layer, an op the counter has no shape rule
+for) is refused, and so is a layer whose rule raises :class:`UnknownLayerError` (a Lambda without
+``output_shape``, an RNN around a user's cell), unless a *fallback* is set (:func:`falling_back`):
+``autograder.live`` sets one that builds that one layer in Keras.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from typing import Any
 from ..errors import ConfigError, ShapeError, UnknownLayerError
 from ._types import Derivation, LayerCount, Shape
 
-__all__ = ["Call", "Counted", "apply_layer", "known_classes", "overriding", "register", "rule_for"]
+__all__ = ["Call", "Counted", "Fallback", "apply_layer", "by_fallback", "current_fallback", "falling_back",
+           "from_keras", "known_classes", "overriding", "register", "rule_for"]
 
 
 @dataclass(frozen=True)
@@ -73,10 +80,12 @@ def _freeze(layer: LayerCount) -> LayerCount:
 
 
 Rule = Callable[[dict, Call], Counted]
+Fallback = Callable[[dict, Call], Counted]  # (the whole serialized layer, its call) -> Counted
 _RULES: dict[str, Rule] = {}  # Keras's own classes, by the family modules
 _CUSTOM: dict[str, Rule] = {}  # a user's classes, by register() from outside this package
 _NO_OVERRIDES: dict[str, Rule] = {}  # never mutated: overriding() sets a new dict
 _OVERRIDES: ContextVar[dict[str, Rule]] = ContextVar("overrides", default=_NO_OVERRIDES)
+_FALLBACK: ContextVar[Fallback | None] = ContextVar("fallback", default=None)
 
 
 @contextmanager
@@ -87,6 +96,22 @@ def overriding(rules: dict[str, Rule]):
         yield
     finally:
         _OVERRIDES.reset(token)
+
+
+@contextmanager
+def falling_back(fallback: Fallback | None):
+    """Count what no rule can (a user's class, an op without a shape rule, a Lambda without
+    ``output_shape``) with ``fallback(layer, call)``, e.g. by building that one layer in Keras."""
+    token = _FALLBACK.set(fallback)
+    try:
+        yield
+    finally:
+        _FALLBACK.reset(token)
+
+
+def current_fallback() -> Fallback | None:
+    """The fallback set by :func:`falling_back`, or None (the reference counter alone)."""
+    return _FALLBACK.get()
 
 
 def register(*class_names: str) -> Callable[[Rule], Rule]:
@@ -104,21 +129,17 @@ def register(*class_names: str) -> Callable[[Rule], Rule]:
 
 def known_classes() -> list[str]:
     """Every Keras class name the reference counter has a rule for, sorted."""
-    _load_families()
     return sorted(_RULES)
 
 
 def rule_for(layer: dict) -> Rule:
-    """The rule for a serialized layer dict; raises :class:`UnknownLayerError`."""
-    _load_families()
+    """The rule for a serialized layer dict; raises :class:`UnknownLayerError` (unless a fallback is set)."""
     class_name = layer.get("class_name")
-    name = layer.get("name") or (layer.get("config") or {}).get("name")
-    if not _from_keras(layer):  # a user's class: a built-in rule of the same name would be a guess
+    if not from_keras(layer):  # a user's class: a built-in rule of the same name would be a guess
         for key in (layer.get("registered_name"), class_name, _bare(layer)):
             if key and key in _CUSTOM:
                 return _CUSTOM[key]
-        raise UnknownLayerError(str(class_name), name, layer.get("module"),
-                                look_alike=class_name in _RULES or _bare(layer) in _RULES)
+        return _fallback_rule(layer, look_alike=class_name in _RULES or _bare(layer) in _RULES, custom=True)
     overrides = _OVERRIDES.get()
     if class_name in overrides:
         return overrides[class_name]
@@ -128,10 +149,29 @@ def rule_for(layer: dict) -> Rule:
         for table in (_RULES, _CUSTOM):
             if key and key in table:
                 return table[key]
-    raise UnknownLayerError(str(class_name), name, layer.get("module"))
+    return _fallback_rule(layer)
 
 
-def _from_keras(layer: dict) -> bool:
+def _fallback_rule(layer: dict, look_alike: bool = False, custom: bool = False) -> Rule:
+    """A rule that hands the whole layer to the fallback; without one, the refusal."""
+    fallback = _FALLBACK.get()
+    if fallback is None:
+        name = layer.get("name") or (layer.get("config") or {}).get("name")
+        raise UnknownLayerError(str(layer.get("class_name")), name, layer.get("module"), look_alike, custom)
+    return lambda config, call: by_fallback(fallback, layer, call)
+
+
+def by_fallback(fallback: Fallback, layer: dict, call: Call) -> Counted:
+    """The fallback's count of a whole layer; its errors already name the layer, and are final (an outer
+    layer is not handed to the fallback because this one could not be counted)."""
+    try:
+        return fallback(layer, call)
+    except (ConfigError, UnknownLayerError) as err:
+        err.located = True
+        raise
+
+
+def from_keras(layer: dict) -> bool:
     """Is this Keras's own class? Its config names a ``keras`` module; a config with no ``module`` at all
     (hand-written, or from before Keras 3) names built-ins only. A user's class has ``module: None`` or its own."""
     if "module" not in layer:
@@ -153,6 +193,11 @@ def apply_layer(layer: dict, call: Call) -> Counted:
     _refuse_quantized(layer, config)
     try:
         counted = rule(config, call)
+    except UnknownLayerError as err:  # a custom class inside this layer (an RNN's cell), or a rule needing the fallback
+        fallback = _FALLBACK.get()
+        if fallback is None or getattr(err, "located", False):
+            raise
+        counted = by_fallback(fallback, layer, call)  # the whole layer, its custom part included
     except ConfigError as err:  # ShapeError too: name the innermost layer once
         if getattr(err, "located", False):
             raise
@@ -193,13 +238,3 @@ def _shapes_in(values, found: list) -> list:
             _shapes_in(value.values(), found)
     return found
 
-
-_LOADED = False
-
-
-def _load_families() -> None:
-    """Import every family module once, so their ``@register`` lines run."""
-    global _LOADED
-    if not _LOADED:
-        _LOADED = True
-        from . import _families  # noqa: F401  (imports each family module)

@@ -1,22 +1,21 @@
-"""The recurrent cells (``SimpleRNNCell``, ``LSTMCell``, ``GRUCell``, ``StackedRNNCells``) and
-the small helpers the recurrent layers and wrappers share.
+"""What the recurrent layers and wrappers share: ``StackedRNNCells``, the states a cell carries,
+and small helpers. The cells' own rules sit beside their formulas, in ``rnn``.
 
 A recurrent layer's weights are its cell's weights: ``LSTM(64)`` builds one ``LSTMCell(64)``
-on the per-step shape ``(batch, features)``. A cell rule receives that per-step shape and
-returns the cell's output ``(batch, units)``; :func:`state_sizes` gives the sizes of the
-states it carries from step to step (two for an LSTM, one otherwise).
+on the per-step shape ``(batch, features)``; :func:`state_sizes` gives the sizes of the
+states a cell carries from step to step (two for an LSTM, one otherwise).
 """
 
 from __future__ import annotations
 
-from ..errors import ConfigError, ShapeError
+from ..errors import ConfigError, ShapeError, UnknownLayerError
 from ._expr import total
-from ._registry import Call, Counted, apply_layer, register
+from ._registry import Call, Counted, apply_layer, from_keras, register
 from ._types import Derivation, LayerCount, Shape
 
-__all__ = ["as_child", "cell_formula", "combine", "sequence_shape", "state_sizes"]
+__all__ = ["STATES", "as_child", "combine", "sequence_shape", "state_sizes"]
 
-_STATES = {"SimpleRNNCell": 1, "LSTMCell": 2, "GRUCell": 1}
+STATES = {"SimpleRNNCell": 1, "LSTMCell": 2, "GRUCell": 1}  # how many states each cell carries
 
 
 def sequence_shape(shape: Shape, layer: str) -> Shape:
@@ -35,10 +34,10 @@ def state_sizes(cell: dict) -> list[int]:
     config = cell.get("config") or {}
     if name == "StackedRNNCells":
         return [size for c in _cells_of(config) for size in state_sizes(c)]
-    if name not in _STATES:
-        raise ConfigError(f"the RNN cell class '{name}' is not one the reference counter knows; "
-                          f"expected one of {', '.join(sorted(_STATES))} or StackedRNNCells")
-    return [config["units"]] * _STATES[name]
+    if name not in STATES or not from_keras(cell):
+        # a user's cell: its states (and so the layer's outputs) are the user's code
+        raise UnknownLayerError(str(name), config.get("name"), cell.get("module"), custom=not from_keras(cell))
+    return [config["units"]] * STATES[name]
 
 
 def combine(derivations, note: str = "") -> Derivation:
@@ -57,35 +56,6 @@ def as_child(layer: dict, counted: Counted) -> LayerCount:
     config = layer.get("config") or {}
     return LayerCount(config.get("name") or layer.get("name") or "?", layer.get("class_name", "?"),
                       counted.output, counted.derivation, counted.children)
-
-
-def cell_formula(name: str):
-    """The public formula function for a cell class (imported late: rnn.py imports us)."""
-    from . import rnn
-
-    return {"SimpleRNNCell": rnn.simple_rnn, "LSTMCell": rnn.lstm, "GRUCell": rnn.gru}[name]
-
-
-def _cell_rule(name: str):
-    def rule(config: dict, call: Call) -> Counted:
-        shape = call.shape
-        if len(shape) != 2 or shape[-1] is None:
-            raise ShapeError(f"{name} is applied to one time step (batch, features), got shape "
-                             f"{tuple(shape)}; wrap the cell in keras.layers.RNN to run it over "
-                             "a sequence (batch, timesteps, features)")
-        kwargs = {"reset_after": config.get("reset_after", True)} if name == "GRUCell" else {}
-        derivation = cell_formula(name)(config["units"], shape[-1], config.get("use_bias", True),
-                                        **kwargs)
-        output = (shape[0], config["units"])
-        if len(call.shapes) > 1:  # called on (inputs, states) directly: returns (output, states)
-            return Counted([output, *[output] * _STATES[name]], derivation)
-        return Counted(output, derivation)
-
-    return rule
-
-
-for _name in _STATES:
-    register(_name)(_cell_rule(_name))
 
 
 @register("StackedRNNCells")

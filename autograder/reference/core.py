@@ -3,11 +3,11 @@ ReversibleEmbedding, Identity, Masking and Lambda."""
 
 from __future__ import annotations
 
-from ..errors import ConfigError, ShapeError
+from ..errors import ConfigError, ShapeError, UnknownLayerError
 from ._axes import same_shape
 from ._einsum import analyze_einsum
 from ._expr import product, term
-from ._registry import Call, Counted, register
+from ._registry import Call, Counted, current_fallback, register
 from ._types import Derivation
 
 __all__ = ["dense", "einsum_dense", "embedding", "reversible_embedding"]
@@ -127,10 +127,13 @@ def _same_shape(config: dict, call: Call) -> Counted:
 def _lambda(config: dict, call: Call) -> Counted:
     output_shape = config.get("output_shape")
     if output_shape is None or isinstance(output_shape, dict):
+        if current_fallback() is not None:  # apply_layer hands the whole layer to the fallback (Keras)
+            raise UnknownLayerError("Lambda", config.get("name"))
         raise ConfigError(
             "a Lambda layer's output shape cannot be inferred without running its Python function, "
             "which the reference counter never does; expected output_shape=(...) (without the "
-            "batch axis) in its config: create it as keras.layers.Lambda(fn, output_shape=(...))")
+            "batch axis) in its config: create it as keras.layers.Lambda(fn, output_shape=(...)), "
+            "or add --live to `python -m autograder count` to ask Keras for that layer's output shape")
     batch = call.shape[0] if call.shapes else None
     return Counted(_with_batch(batch, output_shape))
 

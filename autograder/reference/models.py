@@ -5,13 +5,15 @@ weights, built on its first call: it is counted once, as ``count_params()`` does
 A model with ``trainable: false`` moves every weight of its layers to non-trainable.
 Keras operations used on symbolic tensors (``x + 3``, ``keras.ops.multiply``)
 are graph nodes without weights; like Keras, a model's ``layers`` omits them.
+A user's model class (a subclassed ``keras.Model``) runs its own code, so its config
+alone cannot say what weights it builds: it is refused, or counted by the fallback.
 """
 
 from __future__ import annotations
 
-from ..errors import ConfigError
+from ..errors import ConfigError, UnknownLayerError
 from ._expr import term
-from ._registry import Call, Counted, apply_layer, register
+from ._registry import Call, Counted, apply_layer, by_fallback, current_fallback, from_keras, register
 from ._types import Derivation, LayerCount, ParamCount
 from .operations import count_operation, is_operation
 
@@ -22,6 +24,9 @@ _MODEL_CLASSES = ("Sequential", "Functional", "Model")
 
 def walk_model(model: dict) -> tuple[list[LayerCount], object, ParamCount]:
     """Count a serialized model: its layers as ``model.layers`` lists them, its output, totals."""
+    if model.get("class_name") not in _MODEL_CLASSES and not from_keras(model):
+        counted = _user_model(model)
+        return list(counted.children), counted.output, counted.derivation.params
     _check_model(model)
     if model.get("class_name") not in _MODEL_CLASSES:  # a subclass keeping the config format
         kind = "Functional" if "input_layers" in model["config"] else "Sequential"
@@ -30,14 +35,24 @@ def walk_model(model: dict) -> tuple[list[LayerCount], object, ParamCount]:
     return list(counted.children), counted.output, counted.derivation.params  # the sum of its layers
 
 
+def _user_model(model: dict) -> Counted:
+    """A user's model class, whatever its config holds, is the fallback's (Keras builds it) or refused."""
+    fallback = current_fallback()
+    if fallback is None:
+        config = model.get("config") or {}
+        raise UnknownLayerError(str(model.get("class_name")), config.get("name"), model.get("module"), custom=True)
+    return by_fallback(fallback, model, Call())
+
+
 def _check_model(model: dict) -> None:
     config = model.get("config") or {}
     if model.get("class_name") not in _MODEL_CLASSES and not isinstance(config.get("layers"), list):
         raise ConfigError(
             f"'{model.get('class_name')}' is not a Sequential or Functional model config: a "
             "subclassed model's config does not describe its layers or how they connect, so its "
-            "weights cannot be derived from it; call the model once on data and count it with "
-            "Keras (autograder.live.count_model(model)), or rewrite it as a Functional model")
+            "weights cannot be derived from it; count it with Keras: `python -m autograder count MODEL "
+            "--custom-objects FILE.py` with the file that defines it (autograder.live.count_model(model) "
+            "for a built model), or rewrite it as a Functional model")
 
 
 @register("Sequential")

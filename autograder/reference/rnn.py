@@ -1,5 +1,5 @@
-"""Recurrent layers (``keras/src/layers/rnn``): SimpleRNN, LSTM, GRU, the generic RNN with its
-cells, ConvLSTM1D/2D/3D, and the Bidirectional and TimeDistributed wrappers.
+"""Recurrent layers (``keras/src/layers/rnn``): SimpleRNN, LSTM, GRU and their cells (each cell's rule
+beside its formula), the generic RNN, ConvLSTM1D/2D/3D, and the Bidirectional and TimeDistributed wrappers.
 
 Every recurrent layer has, per gate, an input kernel (features × units), a recurrent kernel
 (units × units) and a bias (units): ``units × (features + units) + units``. An LSTM has four
@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..errors import ConfigError, ShapeError
 from ._expr import product, term
 from ._registry import Call, Counted, apply_layer, register
-from ._rnn_cells import as_child, combine, sequence_shape, state_sizes
+from ._rnn_cells import STATES, as_child, combine, sequence_shape, state_sizes
 from ._shapes import (
     check_rank,
     conv_output_length,
@@ -103,6 +103,30 @@ def conv_lstm3d(filters: int, kernel_size, input_channels: int, use_bias: bool =
     return _conv_lstm(3, filters, kernel_size, input_channels, use_bias)
 
 
+def _cell_rule(name: str, formula):
+    """A cell is applied to one time step ``(batch, features)`` and returns ``(batch, units)``."""
+
+    def rule(config: dict, call: Call) -> Counted:
+        shape = call.shape
+        if len(shape) != 2 or shape[-1] is None:
+            raise ShapeError(f"{name} is applied to one time step (batch, features), got shape "
+                             f"{tuple(shape)}; wrap the cell in keras.layers.RNN to run it over "
+                             "a sequence (batch, timesteps, features)")
+        kwargs = {"reset_after": config.get("reset_after", True)} if name == "GRUCell" else {}
+        derivation = formula(config["units"], shape[-1], config.get("use_bias", True), **kwargs)
+        output = (shape[0], config["units"])
+        if len(call.shapes) > 1:  # called on (inputs, states) directly: returns (output, states)
+            return Counted([output, *[output] * STATES[name]], derivation)
+        return Counted(output, derivation)
+
+    return rule
+
+
+register("SimpleRNNCell")(_cell_rule("SimpleRNNCell", simple_rnn))
+register("LSTMCell")(_cell_rule("LSTMCell", lstm))
+register("GRUCell")(_cell_rule("GRUCell", gru))
+
+
 def _sequence_output(config: dict, shape: Shape, step_output: Shape, states: list) -> Shape | list:
     """A recurrent layer's output: the last step or every step, then the states if asked."""
     batch = shape[0]
@@ -140,8 +164,8 @@ def _rnn(config: dict, call: Call) -> Counted:
     if not isinstance(cell, dict):
         raise ConfigError(f"an RNN layer without a serialized 'cell', got cell={cell!r:.60}; "
                           "expected e.g. keras.layers.RNN(keras.layers.LSTMCell(8))")
+    states = [(shape[0], size) for size in state_sizes(cell)]  # first: a user's cell is refused whole
     counted = apply_layer(cell, Call.on((shape[0], shape[-1])))
-    states = [(shape[0], size) for size in state_sizes(cell)]
     output = _sequence_output(config, shape, counted.output, states)
     return Counted(output, counted.derivation, (as_child(cell, counted),))
 

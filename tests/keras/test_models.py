@@ -10,7 +10,7 @@ import pytest
 from keras import layers
 
 from autograder import live, reference
-from autograder.errors import ConfigError
+from autograder.errors import ConfigError, UnknownLayerError
 from tests.keras.compare import assert_matches_keras
 
 
@@ -193,7 +193,8 @@ def test_wrapper_frozen_in_its_constructor():
 
 
 def test_subclassed_model_is_refused():
-    """Is a subclassed model refused with advice to count it live, not counted as zero?"""
+    """Is a subclassed model refused alone (with advice to pass its class), not counted as zero, and counted by
+    Keras once its class is given?"""
 
     class Tiny(keras.Model):
         def __init__(self, **kwargs):
@@ -205,8 +206,9 @@ def test_subclassed_model_is_refused():
 
     model = Tiny()
     model(keras.ops.ones((1, 3)))
-    with pytest.raises(ConfigError, match="subclassed"):
+    with pytest.raises(UnknownLayerError, match=r"'Tiny'.*custom class.*--custom-objects"):
         reference.count(model)
+    assert live.count_custom(model, {"Tiny": Tiny}).params == live.count_model(model).params
 
 
 def test_committed_fixture_matches_keras_rebuilt_from_it():

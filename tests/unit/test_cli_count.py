@@ -78,7 +78,7 @@ def test_live_unavailable_keeps_the_reference_count(capsys, monkeypatch):
     from autograder import live
     from autograder.errors import LiveKerasError
 
-    def cannot(config):
+    def cannot(config, custom_objects=None):
         raise LiveKerasError("Keras could not build the model from its config: TypeError: Could not locate x")
 
     monkeypatch.setattr(live, "count", cannot)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from autograder import reference
-from autograder.errors import ConfigError, ShapeError, UnknownLayerError
+from autograder.errors import ConfigError, ShapeError, UnknownOperationError
 from autograder.reference.operations import broadcast_shapes
 
 SIAMESE = Path(__file__).resolve().parents[1] / "fixtures" / "models" / "siamese.json"
@@ -110,12 +110,12 @@ def test_functional_without_output_layers_is_refused():
 
 
 def test_unknown_operation_is_refused():
-    """Is a Keras operation whose shape the counter cannot infer refused by name?"""
+    """Is a Keras op whose shape the counter cannot infer refused as an op, by name and module?"""
     config = _siamese()
     op = next(layer for layer in config["config"]["layers"]
               if layer.get("module", "").startswith("keras.src.ops"))
-    op["class_name"] = "Einsum"
-    with pytest.raises(UnknownLayerError, match="Einsum"):
+    op["class_name"] = "Unique"  # its output's size depends on the values: no shape rule
+    with pytest.raises(UnknownOperationError, match=r"Keras op 'Unique' from module 'keras.src.ops"):
         reference.count(config)
 
 
