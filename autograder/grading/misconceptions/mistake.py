@@ -17,8 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...errors import AutograderError
-from ...reference import ModelCount, count, count_layer, overriding
-from ...reference._registry import rule_for
+from ...reference import ModelCount, count, count_layer, overriding, rule_for
 from ..questions import amount, with_knob
 from .rules import patched
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...reference import Call, Counted, Derivation, term
-from ...reference._shapes import data_format, split_spatial
+from ...reference import Call, Counted, Derivation, data_format, split_spatial, term
 
 __all__ = ["patched"]
 
