@@ -8,10 +8,11 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export KERAS_BACKEND := tensorflow
 export PYTHONHASHSEED := 0
 
-.PHONY: help install book test test-fast lint browser sandbox bench grade-demo exercises clean
+.PHONY: help install book lite serve node test test-fast lint browser sandbox bench grade-demo exercises clean
 
 help:
-	@echo "make book        build the online book into _build/html"
+	@echo "make book        build the online book into _build/html, with the exercises in the browser"
+	@echo "make serve       serve _build/html on http://127.0.0.1:8000 (the in-browser exercises need http)"
 	@echo "make test        lint + every test (the same as CI)"
 	@echo "make test-fast   the unit tests only (no Keras), seconds"
 	@echo "make exercises   regenerate exercises/ from solutions/ with nbgrader"
@@ -30,20 +31,34 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# Headless Chromium for the browser test, from Debian's packages (a test tool's own download fails here).
+# Headless Chromium for the browser test, from Debian's packages (a test tool's own download fails here),
+# and npm, which fetches axe-core for the accessibility test (tests/book/axe.py).
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq npm >/dev/null; }
 
 # Debian's bubblewrap: learner code runs in it while it is graded (setpriv and prlimit come with util-linux).
 sandbox:
 	@command -v bwrap >/dev/null || { apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; }
 
-book: install
+# npm fetches Pyodide for the in-browser exercises (lite/fetch.py); Debian's npm brings Node.js.
+node:
+	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq npm >/dev/null; }
+
+# The book's build also builds the JupyterLite site into _build/html/lite (lite/extension.py).
+book: install node
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+	@echo "The book is at file://$(CURDIR)/_build/html/index.html (for the exercises in the browser: make serve)"
+
+# Only the in-browser exercises, into an already built book (after editing exercises/ or lite/).
+lite: install node
+	$(BIN)/python -m lite.build _build/html/lite
+
+serve:
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
 
 lint: install
-	$(BIN)/ruff check autograder tests benchmarks
+	$(BIN)/ruff check autograder tests benchmarks lite
 
 test: install browser sandbox lint
 	$(BIN)/python -m pytest --slow -n 2 --dist loadgroup
@@ -57,7 +72,7 @@ exercises: install
 grade-demo: install sandbox
 	$(BIN)/python -m autograder demo
 
-bench: install sandbox
+bench: install sandbox browser
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import applications, cold_start, custom_layers, gpt3, grading, variants
+from . import applications, cold_start, custom_layers, gpt3, grading, lite, variants
 
 print("## Reference counter vs Keras vs json.loads (keras.applications configs)\n")
 print(applications.report(applications.run()))
@@ -16,3 +16,5 @@ print("\n## Grading overhead\n")
 grading.main()
 print("\n## Per-learner variants\n")
 variants.main()
+print("\n## The exercises in the browser\n")
+print(lite.report(lite.run()))

@@ -4,12 +4,18 @@ The same question always draws the same arguments (the random generator is seede
 the question id), so feedback is reproducible. Each call is guarded: an exception, an odd
 return value or a call that runs too long becomes a message naming the arguments, never
 a crash of the grader. The expected value for the failing arguments is shown; the formula is not.
+
+The time limit is an alarm signal where there is one (CPython's main thread), else a thread to
+wait on, else (Pyodide in the browser: no threads, no ``setitimer``) :mod:`sys.monitoring`, which
+checks the clock at every loop turn and call of the learner's code, so an endless loop still ends
+with a verdict instead of a hung tab.
 """
 
 from __future__ import annotations
 
 import random
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +28,8 @@ __all__ = ["CASES", "TIME_LIMIT", "Case", "Failure", "Outcome", "cases", "judge_
 
 CASES = 60  # random argument sets per question
 TIME_LIMIT = 5.0  # seconds for all the calls of one question
+NO_THREADS = ("emscripten", "wasi")  # sys.platform where Thread.start() raises (Pyodide is emscripten)
+TOO_SLOW = f"did not return within {TIME_LIMIT:g} seconds (an infinite loop?)"
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,8 @@ def _guarded(function: Callable, kwargs: dict, seconds: float):
         return Failure("was not called: the time limit was used up by earlier calls (is the function slow?)")
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
         return _with_alarm(function, kwargs, seconds)
+    if sys.platform in NO_THREADS:
+        return _with_monitoring(function, kwargs, seconds)
     return _in_thread(function, kwargs, seconds)
 
 
@@ -131,11 +141,7 @@ def _with_alarm(function: Callable, kwargs: dict, seconds: float):
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return function(**kwargs)
-    except _TimedOut:
-        return Failure(f"did not return within {TIME_LIMIT:g} seconds (an infinite loop?)")
-    except (Exception, SystemExit) as err:
-        return Failure(f"raised {type(err).__name__}: {err}")
+        return _called(function, kwargs)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -143,14 +149,46 @@ def _with_alarm(function: Callable, kwargs: dict, seconds: float):
 
 def _in_thread(function: Callable, kwargs: dict, seconds: float):
     box: list = []
-
-    def target():
-        try:
-            box.append(function(**kwargs))
-        except (Exception, SystemExit) as err:
-            box.append(Failure(f"raised {type(err).__name__}: {err}"))
-
-    worker = threading.Thread(target=target, daemon=True)
+    worker = threading.Thread(target=lambda: box.append(_called(function, kwargs)), daemon=True)
     worker.start()
     worker.join(seconds)
-    return box[0] if box else Failure(f"did not return within {TIME_LIMIT:g} seconds (an infinite loop?)")
+    return box[0] if box else Failure(TOO_SLOW)
+
+
+def _with_monitoring(function: Callable, kwargs: dict, seconds: float):
+    """The call watched through :mod:`sys.monitoring` (Python 3.12+): every backward jump (a loop
+    turning) and every Python call checks the clock, and raises :class:`_TimedOut` once the time is
+    up, again at each later event, so a bare ``except:`` inside the loop cannot keep it going
+    (events in this module's own code, which turns the failure into a verdict, are let through)."""
+    monitoring = getattr(sys, "monitoring", None)  # Python 3.12+
+    tool = next((i for i in range(6) if monitoring.get_tool(i) is None), None) if monitoring else None
+    if tool is None:  # no sys.monitoring, or every tool id held (a debugger, coverage): no limit, still a grade
+        return _called(function, kwargs)
+    deadline = time.monotonic() + seconds
+
+    def check_clock(code, *_):
+        if time.monotonic() > deadline and code.co_filename != _called.__code__.co_filename:  # not in ours
+            raise _TimedOut
+
+    events = (monitoring.events.JUMP, monitoring.events.PY_START)
+    monitoring.use_tool_id(tool, "autograder time limit")
+    for event in events:
+        monitoring.register_callback(tool, event, check_clock)
+    monitoring.set_events(tool, events[0] | events[1])
+    try:
+        return _called(function, kwargs)
+    finally:
+        monitoring.set_events(tool, 0)
+        for event in events:
+            monitoring.register_callback(tool, event, None)
+        monitoring.free_tool_id(tool)
+
+
+def _called(function: Callable, kwargs: dict):
+    """What the call returned, or a :class:`Failure` saying how it failed or that its time ran out."""
+    try:
+        return function(**kwargs)
+    except _TimedOut:
+        return Failure(TOO_SLOW)
+    except (Exception, SystemExit) as err:
+        return Failure(f"raised {type(err).__name__}: {err}")

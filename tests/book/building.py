@@ -50,3 +50,11 @@ def build_book() -> Build:
     LOG.parent.mkdir(exist_ok=True)
     LOG.write_text(build.output)
     return build
+
+
+def published_pages() -> list[str]:
+    """Every page of the book, relative to HTML. Not pages: the theme's template fragments under _static/, the
+    JupyterLite app under lite/ (a program built beside the book by lite/extension.py), and index.html, only a
+    redirect to the preface, which is a page itself."""
+    pages = (p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html"))
+    return sorted(p for p in pages if not p.startswith(("_static/", "_sources/", "lite/")) and p != "index.html")

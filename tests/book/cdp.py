@@ -29,9 +29,9 @@ IDLE_SECONDS = 0.5  # a page is loaded once its load event fired and no request 
 class Browser:
     """A headless Chromium with one page, driven over the DevTools protocol."""
 
-    def __init__(self, profile: Path, timeout: float = 60):
+    def __init__(self, profile: Path, timeout: float = 60, flags: tuple[str, ...] = ()):
         self.timeout = timeout
-        self.process = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+        self.process = subprocess.Popen([CHROMIUM, *FLAGS, *flags, f"--user-data-dir={profile}", "about:blank"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.ws = websocket.create_connection(_page_socket(self._devtools_port()), timeout=timeout,
                                               suppress_origin=True)
@@ -89,6 +89,13 @@ class Browser:
     def evaluate(self, expression: str):
         """The value of a JavaScript expression in the page."""
         result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"JavaScript failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def evaluate_async(self, expression: str):
+        """The value of a JavaScript expression that gives a promise, once the promise has settled."""
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         if "exceptionDetails" in result:
             raise RuntimeError(f"JavaScript failed: {result['exceptionDetails']}")
         return result["result"].get("value")

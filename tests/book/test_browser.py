@@ -8,16 +8,13 @@ A screenshot of chapter 1 is kept in test-artifacts/.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
-from tests.book.building import HTML, ROOT
+from tests.book.building import HTML, ROOT, published_pages
 from tests.book.cdp import CHROMIUM, Browser, problems
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernels")]
@@ -43,30 +40,13 @@ class Visit:
     facts: dict
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(built_book):
-    """The built book, served over HTTP on 127.0.0.1 for the length of the module."""
-    if not (HTML / "index.html").is_file():
-        pytest.fail(f"no book at {HTML}: the build failed\n{built_book.excerpt()}")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(HTML)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.fixture(scope="module")
 def visits(site, tmp_path_factory) -> dict[str, Visit]:
     """Open every published page once in Chromium, and screenshot chapter 1."""
     browser = Browser(tmp_path_factory.mktemp("chromium-profile"), timeout=120)  # 2 busy cores
     try:
         found = {}
-        for page in _pages():
+        for page in published_pages():
             events = browser.open(site + page)
             found[page] = Visit(problems(events, site.rstrip("/")), browser.evaluate(PAGE_FACTS))
             if page == CHAPTER_1:
@@ -74,13 +54,6 @@ def visits(site, tmp_path_factory) -> dict[str, Visit]:
         return found
     finally:
         browser.close()
-
-
-def _pages() -> list[str]:
-    """Every published HTML page (the theme's template fragments under _static/ are not pages, and
-    index.html is only a redirect to the preface, which is visited itself: see test_index_redirects)."""
-    pages = (p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html"))
-    return sorted(p for p in pages if not p.startswith(("_static/", "_sources/")) and p != "index.html")
 
 
 def _report(failures: dict[str, list[str]]) -> str:

@@ -15,7 +15,7 @@ TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 EXPECTED_ORDER = [
     "book/00-preface", "book/01-the-question", "book/02-dense", "book/03-trainable", "book/04-convolutions",
     "book/05-embeddings-normalization", "book/06-recurrent", "book/07-attention", "book/08-functional",
-    "book/09-counting-without-building", "book/appendix-formulas", "book/glossary",
+    "book/09-counting-without-building", "book/working-the-exercises", "book/appendix-formulas", "book/glossary",
 ]
 ASSIGNMENTS = {  # chapter → its nbgrader assignment id
     "book/01-the-question": "a01_the_question", "book/02-dense": "a02_dense", "book/03-trainable": "a03_trainable",
@@ -23,6 +23,7 @@ ASSIGNMENTS = {  # chapter → its nbgrader assignment id
     "book/06-recurrent": "a06_recurrent", "book/07-attention": "a07_attention", "book/08-functional": "a08_functional",
 }
 CHAPTERS = [name for name in EXPECTED_ORDER if re.match(r"book/0[1-9]-", name)]
+NOTEBOOKS = EXPECTED_ORDER[:-3]  # the three reference pages at the end run no code
 CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.S | re.M)
 
 
@@ -49,12 +50,14 @@ def _cells(text: str) -> list[tuple[set[str], str]]:
 def _prose(text: str) -> list[str]:
     """Lines outside the front matter and code: markdown the reader reads as sentences."""
     text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
-    text = CELL.sub("", re.sub(r"^```(?!\{).*?^```\s*$", "", text, flags=re.S | re.M))
-    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith(("```", ":", "|"))]
+    text = re.sub(r"^```(?!\{).*?^```\s*$", "", CELL.sub("", text), flags=re.S | re.M)  # code cells first
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith(("```", ":", "|"))]
+    return [re.sub(r"^\s*\d+\.\s+", "", line) for line in lines]  # "1. " numbers a list item, it ends no sentence
 
 
 def test_toc_lists_every_chapter_in_order():
-    """Does _toc.yml list the preface, chapters 1–9, the appendix and the glossary, in that order?"""
+    """Does _toc.yml list the preface, chapters 1–9, "Working the exercises", the appendix and the glossary,
+    in that order?"""
     assert _toc_files() == EXPECTED_ORDER
 
 
@@ -83,7 +86,7 @@ def test_math_is_served_locally():
     assert "sphinx_thebe" not in sphinx["extensions"], "sphinx_thebe loads thebe from unpkg.com"
 
 
-@pytest.mark.parametrize("name", EXPECTED_ORDER[:-2])
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_quiets_tensorflow_first(name):
     """Does the chapter's first code cell, removed from the page, set TensorFlow's log variables before Keras loads?"""
     tags, body = _cells(_source(name))[0]
@@ -121,7 +124,7 @@ def test_chapter_checks_its_models_against_keras(name):
     assert "glue(" in removed, f"{name}: no number is glued into the prose"
 
 
-@pytest.mark.parametrize("name", EXPECTED_ORDER[:-2])
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_no_chapter_allows_errors(name):
     """Does no chapter switch on allow_errors (a cell meant to fail is tagged raises-exception instead)?"""
     text = _source(name)
