@@ -68,11 +68,19 @@ def _post(browser: Browser, session: str | None, method: str, **params) -> None:
     browser.ws.send(json.dumps({**message, "sessionId": session} if session else message))
 
 
+NAVIGATING = ("navigated or closed", "Cannot find context", "Execution context was destroyed")
+
+
 def wait_for(browser: Browser, expression: str, timeout: float, what: str, every: float = 0.1):
     """Poll a JavaScript expression every ``every`` seconds until it is truthy; its value."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = browser.evaluate(expression)
+        try:
+            value = browser.evaluate(expression)
+        except RuntimeError as err:  # the page is navigating (a click, a reload): ask the next page
+            if not any(words in str(err) for words in NAVIGATING):
+                raise
+            value = None
         if value:
             return value
         pump(browser, every)
