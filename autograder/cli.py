@@ -17,7 +17,7 @@ from .errors import AutograderError
 
 __all__ = ["main"]
 
-COMMANDS = ("count", "layers", "questions", "check", "grade", "release", "demo", "report", "keys")
+COMMANDS = ("count", "layers", "questions", "check", "grade", "release", "demo", "report", "autograde", "keys")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import applications, cold_start, custom_layers, gpt3, grading, lite, variants
+from . import applications, cold_start, custom_layers, gpt3, grading, lite, parallel, variants
 
 print("## Reference counter vs Keras vs json.loads (keras.applications configs)\n")
 print(applications.report(applications.run()))
@@ -14,6 +14,8 @@ print("\n## A custom layer: --custom-objects against building the whole model\n"
 print(custom_layers.report(custom_layers.run()))
 print("\n## Grading overhead\n")
 grading.main()
+print("\n## A class graded in parallel on Dask\n")
+parallel.main([])
 print("\n## Per-learner variants\n")
 variants.main()
 print("\n## The exercises in the browser\n")

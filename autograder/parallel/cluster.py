@@ -1,0 +1,208 @@
+"""Dask: the cluster to grade on, and the tasks that run there with one retry each.
+
+:func:`connect` gives a ``distributed.Client``: of a ``LocalCluster`` with one single-threaded worker
+process per core (or ``workers``), or of an existing scheduler (``tcp://HOST:PORT``).
+:func:`outcomes` submits one task per submission and yields each one's final
+:class:`~.tasks.Outcome` as it arrives: a task that fails, overruns its time or whose grading process
+dies is tried once more on another worker (the same one when it is the only one), and then reported
+failed with the reason. A task whose worker dies is moved to another worker by the scheduler itself;
+one that kills a second worker comes back as ``KilledWorker`` and is reported failed
+(``distributed.scheduler.allowed-failures`` is 1 on a local cluster, and should be on a cluster of your own).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+
+from ..errors import AutograderError
+from .tasks import Outcome, Task
+
+__all__ = ["ParallelError", "connect", "outcomes", "workers"]
+
+ATTEMPTS = 2
+CONNECT_SECONDS = 30
+WORKER_SECONDS = 60
+POLL_SECONDS = 0.2
+
+
+class ParallelError(AutograderError, RuntimeError):
+    """The run cannot go on: no scheduler, no worker, or a worker that cannot grade at all."""
+
+
+@contextlib.contextmanager
+def connect(scheduler: str | None = None, workers: int | None = None, dashboard: str = ":8787") -> Iterator:
+    """A Dask client: of ``scheduler`` if given, else of a new LocalCluster of ``workers`` processes."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    for name in ("distributed", "bokeh", "tornado"):  # the progress bar owns the terminal
+        logging.getLogger(name).setLevel(logging.ERROR)
+    if scheduler:
+        with _client(scheduler) as client:
+            yield client
+        return
+    count = workers or os.cpu_count() or 1
+    with dask.config.set({"distributed.scheduler.allowed-failures": ATTEMPTS - 1}):
+        with _sigint_ignored():  # Ctrl-C stops this process, which closes the cluster: no tracebacks from workers
+            cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
+                                   dashboard_address=dashboard, silence_logs=logging.ERROR)
+        with cluster, Client(cluster) as client:
+            yield client
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Processes started meanwhile ignore SIGINT (the grading process restores it for the kernels)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _client(address: str) -> Iterator:
+    from distributed import Client
+
+    _reachable(address)
+    try:
+        client = Client(address, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise ParallelError(f"cannot reach the Dask scheduler at {address} ({' '.join(str(err).split())[:200]}); "
+                            "start one with `dask scheduler` and pass its tcp://HOST:PORT") from err
+    try:
+        try:
+            client.wait_for_workers(1, timeout=WORKER_SECONDS)
+        except TimeoutError as err:
+            raise ParallelError(f"no Dask worker joined the scheduler at {address} within {WORKER_SECONDS} s; "
+                                f"start workers with `dask worker {address} --nthreads 1`") from err
+        _check_workers(client)
+        yield client
+    finally:
+        client.close()
+
+
+def _reachable(address: str) -> None:
+    """Fail at once, in one line, when nothing listens at a tcp:// address (Dask would retry for a while)."""
+    if not address.startswith("tcp://"):
+        return
+    host, _, port = address.removeprefix("tcp://").rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+    except (OSError, ValueError) as err:
+        raise ParallelError(f"cannot reach the Dask scheduler at {address} ({err}); start one with "
+                            "`dask scheduler` and pass its tcp://HOST:PORT") from err
+
+
+def _check_workers(client) -> None:
+    """Every worker must be able to import this package (workers grade with it)."""
+    def probe():
+        import importlib
+
+        return importlib.import_module("autograder.parallel.worker").__name__
+
+    try:
+        client.run(probe)
+    except Exception as err:
+        raise ParallelError(f"a Dask worker cannot import the autograder package ({' '.join(str(err).split())[:200]}); "
+                            "install it on every worker machine: pip install 'keras-params-course[course]'") from err
+
+
+def workers(client) -> list[str]:
+    """The addresses of the workers now connected."""
+    return sorted(client.scheduler_info(n_workers=-1)["workers"])
+
+
+def outcomes(client, tasks: Iterable[Task]) -> Iterator[Outcome]:
+    """Run every task; yield each submission's final outcome (after at most one retry) as it arrives."""
+    runner = _Runner(client)
+    for task in tasks:
+        runner.submit(task)
+    while not runner.running.is_empty():
+        batch = runner.running.next_batch(block=False)
+        if not batch:
+            runner.unpin()
+            time.sleep(POLL_SECONDS)
+        for future in batch:
+            outcome = runner.settle(future)
+            if outcome is not None:
+                yield outcome
+
+
+class _Runner:
+    """The tasks in flight. A retry is pinned to the workers other than the one that failed it; should
+    all of those leave the cluster, it is moved to any worker (:meth:`unpin`)."""
+
+    def __init__(self, client):
+        from distributed import as_completed
+
+        self.client, self.running = client, as_completed()
+        self.tasks: dict[str, Task] = {}  # Dask key -> task
+        self.pinned: dict[str, tuple[object, set[str]]] = {}  # Dask key -> (future, the workers it may run on)
+        self.tried: dict[str, list[str]] = {}  # student -> the workers of its failed attempts
+
+    def submit(self, task: Task, avoid: str | None = None, anywhere: bool = False) -> None:
+        from .worker import grade
+
+        others = [] if anywhere else [w for w in workers(self.client) if avoid and w != avoid]
+        key = f"{task.key}-{uuid.uuid4().hex[:8]}"
+        future = self.client.submit(grade, task, key=key, pure=False, workers=others or None,
+                                    allow_other_workers=False, priority=task.attempt - 1)
+        self.tasks[key] = task
+        if others:
+            self.pinned[key] = (future, set(others))
+        self.running.add(future)
+
+    def settle(self, future) -> Outcome | None:
+        """The final outcome of a finished task, or None when it is retried (or was moved)."""
+        task = self.tasks.pop(future.key, None)
+        self.pinned.pop(future.key, None)
+        if task is None:
+            return None
+        outcome = _outcome(future, task)
+        future.release()
+        if outcome.ok or outcome.fatal or outcome.attempt >= ATTEMPTS:
+            outcome.worker = " then ".join([*self.tried.pop(task.student, []), outcome.worker or "?"])
+            return outcome
+        self.tried.setdefault(task.student, []).append(outcome.worker or "?")
+        self.submit(task.again(), avoid=outcome.worker)
+        return None
+
+    def unpin(self) -> None:
+        if not self.pinned:
+            return
+        alive = set(workers(self.client))
+        for key, (future, allowed) in list(self.pinned.items()):
+            if not allowed & alive and not future.done():
+                task = self.tasks.pop(key)
+                del self.pinned[key]
+                future.cancel()
+                self.submit(task, anywhere=True)
+
+
+def _outcome(future, task: Task) -> Outcome:
+    from distributed import KilledWorker
+
+    try:
+        return future.result()
+    except KilledWorker as err:
+        return Outcome(task.student, ok=False, attempt=ATTEMPTS,
+                       reason=f"its grading killed the worker each time it was tried ({_one_line(err)})")
+    except Exception as err:
+        return Outcome(task.student, ok=False, attempt=task.attempt, reason=_one_line(err))
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}"[:300] if text else type(err).__name__

@@ -1,0 +1,108 @@
+"""The grading process a worker keeps: ``python -m autograder.parallel.server PARENT_PID``.
+
+Each Dask worker grades through one long-lived child process (:class:`.worker.GradingProcess`) that
+imports nbgrader once (about 2 s) and then grades task after task with :func:`.private.grade`. The
+worker can kill it, with everything it started, when a submission overruns its time, and a crash in
+it costs one submission, never the worker. Tasks and outcomes travel over its stdin and stdout as
+frames: an 8-byte big-endian length, then a pickle. Anything else that writes to stdout here is sent
+to stderr, so it cannot corrupt a frame. The process, and all it started, dies within a second of its worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+__all__ = ["receive", "send"]
+
+HEADER = 8
+PREFIX = "autograder-worker-"
+WATCH_SECONDS = 1.0
+
+
+def send(stream, obj) -> None:
+    """Write one frame."""
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(HEADER, "big") + data)
+    stream.flush()
+
+
+def receive(stream):
+    """Read one frame; None at end of stream."""
+    header = stream.read(HEADER)
+    if len(header) < HEADER:
+        return None
+    size = int.from_bytes(header, "big")
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return pickle.loads(data)
+
+
+def _die_with(parent: int) -> None:
+    """Watch the worker that started this process: once it is gone, kill this process's whole group
+    (the kernels and sandboxes it started go too)."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(WATCH_SECONDS)
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def _sweep(top: Path) -> None:
+    """Remove the folders of grading processes that were killed (their pid is gone)."""
+    for folder in top.glob(f"{PREFIX}*"):
+        pid = folder.name.removeprefix(PREFIX).split("-")[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _warm_up(workdir: Path) -> None:
+    """Before the first task's clock starts: import nbgrader and the course's plug-ins, make the empty
+    gradebook private courses start from, and check the sandbox once (it is remembered)."""
+    import nbgrader.apps.baseapp
+    import nbgrader.converters  # noqa: F401
+
+    from .private import empty_gradebook
+
+    empty_gradebook(workdir)
+    with contextlib.suppress(ImportError):
+        import autograder.nbgrader_plugins  # noqa: F401
+        from autograder.trusted.sandbox import available
+
+        available()
+
+
+def main(argv: list[str]) -> int:
+    channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    _die_with(int(argv[0]))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # the kernels start as under nbgrader (workers ignore it)
+    scripts = str(Path(sys.executable).parent)  # nbgrader runs tools by name (alembic)
+    os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
+    from . import private
+
+    top = Path(tempfile.gettempdir())
+    _sweep(top)
+    workdir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=top))
+    try:
+        _warm_up(workdir)
+        send(channel, "ready")
+        while (task := receive(sys.stdin.buffer)) is not None:
+            send(channel, private.grade(task, workdir))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

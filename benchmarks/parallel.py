@@ -1,0 +1,140 @@
+"""Benchmark 5: a class graded one after another against Dask with 1 and 2 workers, side by side.
+
+One class of ``size`` ``a02_dense`` submissions (the solution notebook; every third one with some
+answers wrong) in three copies of one course (same config, same course secret), graded in one run:
+
+1. stock ``nbgrader autograde a02_dense``: one submission after another;
+2. ``python -m autograder autograde a02_dense --workers 1``: a LocalCluster of one worker;
+3. ``python -m autograder autograde a02_dense --workers 2``: a LocalCluster of two workers.
+
+Each is the wall time of the whole command (the cluster's start included). The report gives
+notebooks per minute, the speed-up against the sequential run (target ≥ 1.7× with 2 workers on a
+2-core machine), a check that the three gradebooks hold the same scores, the machine's load before
+and after, and the projected time for 1,000 learners × 8 assignments: measured rates for 1 and 2
+workers, and for larger clusters the 1-worker rate times the number of workers (one core each).
+
+    python -m benchmarks.parallel [--size 80]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from autograder import course
+
+ASSIGNMENT = "a02_dense"
+BIN = Path(sys.executable).parent
+LEARNERS, ASSIGNMENTS = 1000, 8
+PROJECTED_WORKERS = (4, 8, 16, 32, 64)
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "COLUMNS": "200",
+       "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")])}
+PARALLEL = ["python", "-m", "autograder", "autograde", ASSIGNMENT, "--dashboard", ":0", "--workers"]
+RUNS = {"one after another (stock nbgrader autograde)": ["nbgrader", "autograde", ASSIGNMENT],
+        "Dask, 1 worker": [*PARALLEL, "1"], "Dask, 2 workers": [*PARALLEL, "2"]}
+
+
+def _command(root: Path, argv: list[str]) -> float:
+    """Run one command in the course ``root``; its wall time. Output goes to a log file."""
+    with open(root / f"{argv[0]}.log", "w") as log:
+        start = time.perf_counter()
+        done = subprocess.run([str(BIN / argv[0]), *argv[1:]], cwd=root, env=ENV, stdout=log,
+                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=False)
+        seconds = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"{' '.join(argv)} failed in {root}; see {log.name} there")
+    return seconds
+
+
+def _wrong(nb) -> None:
+    """Make the first two answers of a notebook wrong (``answer = 1``)."""
+    answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
+               and c.cell_type == "code" and "answer =" in c.source]
+    for cell in answers[:2]:
+        cell.source = "answer = 1"
+
+
+def make_course(root: Path, size: int) -> Path:
+    """A course with the repository's config, the assignment generated and ``size`` submissions."""
+    root.mkdir(parents=True)
+    shutil.copy(course.ROOT / "nbgrader_config.py", root)
+    (root / ".autograder_secret").write_text(os.urandom(32).hex())
+    shutil.copytree(course.ROOT / "solutions" / ASSIGNMENT, root / "solutions" / ASSIGNMENT)
+    _command(root, ["nbgrader", "generate_assignment", ASSIGNMENT, "--force"])
+    solution = nbformat.read(course.solution_path(ASSIGNMENT), as_version=4)
+    for i in range(size):
+        nb = nbformat.from_dict(solution)
+        if i % 3 == 2:
+            _wrong(nb)
+        dest = root / "submitted" / f"learner_{i:03d}" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        dest.parent.mkdir(parents=True)
+        nbformat.write(nb, dest)
+    return root
+
+
+def _scores(root: Path) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "keras-params") as book:
+        return {s.student.id: float(s.score) for s in book.find_assignment(ASSIGNMENT).submissions}
+
+
+def _load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run(size: int = 80) -> dict:
+    """Grade the same class three ways; seconds per way, whether the scores agree, the load around it."""
+    with tempfile.TemporaryDirectory(prefix="bench-parallel-") as tmp:
+        template = make_course(Path(tmp) / "template", size)
+        before, seconds, scores = _load(), {}, []
+        for n, (name, argv) in enumerate(RUNS.items()):
+            root = Path(tmp) / f"run{n}"
+            shutil.copytree(template, root)
+            seconds[name] = _command(root, argv)
+            scores.append(_scores(root))
+        return {"size": size, "seconds": seconds, "same": all(s == scores[0] for s in scores),
+                "graded": len(scores[0]), "load": (before, _load()), "cpus": os.cpu_count()}
+
+
+def _hours(notebooks_per_minute: float) -> str:
+    minutes = LEARNERS * ASSIGNMENTS / notebooks_per_minute
+    return f"{minutes / 60:.1f} h" if minutes >= 90 else f"{minutes:.0f} min"
+
+
+def report(result: dict) -> str:
+    size, seconds = result["size"], result["seconds"]
+    sequential = next(iter(seconds.values()))
+    lines = [f"A class of {size} a02_dense submissions, {result['cpus']} cores; {result['load'][0]} before, "
+             f"{result['load'][1]} after.", "",
+             f"| how | seconds | notebooks/minute | vs one after another | {LEARNERS:,} learners × {ASSIGNMENTS} |",
+             "|---|---:|---:|---:|---:|"]
+    for name, s in seconds.items():
+        rate = size / s * 60
+        lines.append(f"| {name} | {s:.1f} | {rate:.1f} | **{sequential / s:.2f}×** | {_hours(rate)} |")
+    per_worker = size / seconds["Dask, 1 worker"] * 60
+    for workers in PROJECTED_WORKERS:
+        lines.append(f"| Dask, {workers} workers (projected: {workers} × the 1-worker rate) | | "
+                     f"{per_worker * workers:.0f} | | {_hours(per_worker * workers)} |")
+    lines += ["", f"Scores identical in all three gradebooks ({result['graded']} submissions each): "
+                  f"{'yes' if result['same'] else 'NO'}. Target: ≥ 1.7× with 2 workers."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.parallel", description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=80, help="submissions in the class (default 80)")
+    args = parser.parse_args(argv)
+    print(report(run(args.size)))
+
+
+if __name__ == "__main__":
+    main()
