@@ -51,8 +51,6 @@ class Bank:
 
 def _canonical(question):
     """The question with the bank's own sizes filled in (what the book and self-study show)."""
-    if question.template is None:
-        return dataclasses.replace(question, prompt=question.fill(question.text))
-    sizes = variants.canonical(question.template, question.model)
-    return dataclasses.replace(question, sizes=sizes, prompt=dataclasses.replace(
-        question, sizes=sizes).fill(question.text))
+    sizes = variants.canonical(question.template, question.model) if question.template else {}
+    sized = dataclasses.replace(question, sizes=sizes)
+    return dataclasses.replace(sized, prompt=sized.fill(question.text))
