@@ -52,6 +52,11 @@ class CountQuestion(Question):
         found = self.diagnose(parsed.value, right)
         return _wrong(self, fb.wrong_count(parsed.value, expected, self.asks, right, found), found)
 
+    @cached_property
+    def solution(self) -> int:
+        """The model's count this question asks for (counted once per question object)."""
+        return amount(count(self.model), self.asks)
+
     def diagnose(self, value: int, right: ModelCount | None = None) -> Diagnosis | None:
         """The misconception whose wrong formula gives ``value`` on this model, if any."""
         return diagnose(self.model, self.asks, value, right)
@@ -107,6 +112,13 @@ class BudgetQuestion(Question):
             return _wrong(self, parsed.problem)
         bug = _grader_bug(self, count(self.model))
         return bug if bug else self.judge(parsed.value)
+
+    @property
+    def solution(self) -> int:
+        """The knob's value in the stored model: it meets the target by definition, and a learner's
+        variant is drawn only where no other whole number does (:meth:`_sound`)."""
+        value = variants.layer_config(self.model, self.knob[0])[self.knob[1]]
+        return value[0] if isinstance(value, list) else value
 
     def judge(self, value: int) -> Verdict:
         """The verdict on a knob value that is a whole number of at least 1."""

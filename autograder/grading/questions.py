@@ -122,6 +122,13 @@ class Question(ABC):
         return None
 
     @property
+    def solution(self) -> int | None:
+        """The one whole number that answers this question, where there is exactly one (a count; a
+        budget's knob value as stored in its model), else None (a function). No feedback, no diagnosis:
+        cheap enough to ask of every classmate's variant when tracing a copied answer."""
+        return None
+
+    @property
     def varies(self) -> bool:
         """Whether learners get their own numbers for this question (function questions never do:
         their hidden cases are drawn per learner already)."""

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 import nbformat
 
@@ -31,19 +32,23 @@ COPY_REVIEW = "For review: this answer is the key of {whose} variant of this que
 @dataclass(frozen=True)
 class Learner:
     """Whose numbers to grade on: ``key`` (None: the book's numbers) and, for spotting copied
-    answers, the other learners' keys by id."""
+    answers, the class's keys: ``(id, key)`` for every learner on the roster, in its order."""
 
     student: str = ""
     key: str | None = None
-    classmates: dict[str, str] = field(default_factory=dict)
+    class_keys: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def in_course(cls, secret: str, student: str, roster: list[str], enabled: bool = True) -> Learner:
         """A course's learner: keys from the course secret (none when variants are off)."""
         if not enabled:
             return cls(student)
-        return cls(student, learner_key(secret, student),
-                   {other: learner_key(secret, other) for other in roster if other != student})
+        return cls(student, learner_key(secret, student), tuple((s, learner_key(secret, s)) for s in roster))
+
+    @property
+    def classmates(self) -> dict[str, str]:
+        """The other learners' keys by id."""
+        return {other: key for other, key in self.class_keys if other != self.student}
 
     def questions(self, questions: dict[str, Question]) -> dict[str, Question]:
         """Each question as this learner was asked it."""
@@ -64,10 +69,17 @@ def copied_from(question: Question, *, value: object, base: Question, learner: L
         return None
     if base.grade(value).correct:
         return "the book's"
-    for other, key in learner.classmates.items():
-        if base.variant(key).grade(value).correct:
-            return f"{other}'s"
-    return None
+    whose = (s for s in _answered_by(base, learner.class_keys).get(value, ()) if s != learner.student)
+    return next((f"{other}'s" for other in whose), None)
+
+
+@lru_cache(maxsize=256)  # one question of one class: computed once per grading process, not per notebook
+def _answered_by(base: Question, class_keys: tuple[tuple[str, str], ...]) -> dict[int, tuple[str, ...]]:
+    """Each right answer of ``base``'s variants in the class, and whose variants it answers (roster order)."""
+    found: dict[int, list[str]] = {}
+    for student, key in class_keys:
+        found.setdefault(base.variant(key).solution, []).append(student)
+    return {value: tuple(students) for value, students in found.items()}
 
 
 def render_prompts(nb, questions: dict[str, Question], learner: Learner) -> None:

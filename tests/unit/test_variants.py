@@ -182,6 +182,41 @@ def test_copied_answers_name_whose_variant_they_answer():
     assert off.key is None and copied_from(base, value=bobs, base=base, learner=off) is None
 
 
+@pytest.mark.parametrize("question", [*VARIED, *(q for q in all_questions() if not q.varies)], ids=lambda q: q.id)
+def test_a_questions_one_solution_is_what_grading_accepts(question):
+    """Is ``solution`` (a count's key, a budget's knob value) an answer grading accepts, for the book's numbers
+    and for three learners' variants; and has a function question none?"""
+    if question.kind == "function":
+        assert question.solution is None
+        return
+    for key in (None, *(learner_key(SECRET, s) for s in _ids(3))):
+        asked = question.variant(key)
+        assert asked.grade(asked.solution).correct, (key, asked.solution)
+
+
+def test_a_copied_answer_is_traced_in_a_large_class_without_grading_each_classmate(monkeypatch):
+    """In a class of 400, is a classmate's answer traced to the first classmate (roster order) whose variant
+    it answers, using each variant's one solution, never a verdict or diagnosis per classmate?"""
+    from autograder.grading import kinds
+    from autograder.trusted.variants import Learner, copied_from
+
+    base, roster = get_question("dense.mlp.total"), _ids(400, seed=3)
+    learner = Learner.in_course(SECRET, roster[0], roster)
+    owners = [s for s in roster[1:] if base.variant(learner_key(SECRET, s)).solution
+              != base.variant(learner.key).solution]
+    value = base.variant(learner_key(SECRET, owners[-1])).solution
+    first = next(s for s in roster[1:] if base.variant(learner_key(SECRET, s)).solution == value)
+    graded = []
+
+    def grade(question, answer):
+        graded.append(question)
+        return type("Verdict", (), {"correct": answer == question.solution})()
+
+    monkeypatch.setattr(kinds.CountQuestion, "grade", grade)
+    assert copied_from(base.variant(learner.key), value=value, base=base, learner=learner) == f"{first}'s"
+    assert graded == [base], "graded more than the book's question"
+
+
 def test_the_grading_kernel_is_told_the_sizes_it_shows_and_never_a_budgets_answer():
     """Does the kernel's AUTOGRADER_SIZES hold each question's shown sizes, a budget's target but not its knob?"""
     import json
