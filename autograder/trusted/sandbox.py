@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import SandboxError
-from .cgroups import memory_group, remove_group
+from .cgroups import group_name, memory_group, remove_group
 
 __all__ = ["KERNEL_SIDE", "Limits", "Sandbox", "SandboxError", "available"]
 
@@ -91,7 +91,7 @@ class Sandbox:
                    "--", "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
                    "prlimit", *self._rlimits(), "--", *argv]
-        self._group = self._group or memory_group(f"autograder-{self.uid}", self.limits.total_memory_bytes)
+        self._group = self._group or memory_group(group_name(self.uid), self.limits.total_memory_bytes)
         if self._group is None:
             return command
         join = 'echo $$ > "$0" && exec "$@"'  # the launcher joins the group, then becomes bubblewrap

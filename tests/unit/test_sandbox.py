@@ -13,7 +13,7 @@ import pytest
 
 from autograder.course import ROOT
 from autograder.errors import SandboxError
-from autograder.trusted import pipeline, sandbox
+from autograder.trusted import cgroups, pipeline, sandbox
 from autograder.trusted.cgroups import memory_group, remove_group
 from autograder.trusted.sandbox import Limits, Sandbox
 
@@ -170,3 +170,26 @@ def test_each_course_setting_reaches_its_limit():
     assert (settings.limits.memory_bytes, settings.limits.total_memory_bytes, settings.limits.processes,
             settings.limits.cpu_seconds) == (13, 17, 19, 23)
     assert settings.sandbox is False and settings.secret == "x"
+
+
+@pytest.mark.skipif(memory_group("autograder-probe", 2**30) is None, reason="no writable memory control group")
+def test_groups_left_by_a_grader_that_is_gone_are_removed_and_a_running_graders_are_kept(monkeypatch):
+    """A grader killed with SIGKILL leaves its empty group behind: does the next process's first group remove
+    the empty groups of graders no longer running, and keep those of running ones (its own included)?"""
+    probe = memory_group("autograder-probe", 2**30)
+    root = probe.parent
+    remove_group(probe)
+    finished = subprocess.Popen(["true"])
+    finished.wait()  # its pid now names no process
+    left, alive = root / f"autograder-{finished.pid}-7", root / f"autograder-{os.getpid()}-8"
+    left.mkdir(exist_ok=True)
+    alive.mkdir(exist_ok=True)
+    monkeypatch.setattr(cgroups, "_swept", set())
+    group = None
+    try:
+        group = memory_group(cgroups.group_name(9), 2**30)
+        assert group == root / f"autograder-{os.getpid()}-9"
+        assert not left.exists() and alive.exists()
+    finally:
+        for path in (left, alive, group):
+            remove_group(path)
