@@ -43,6 +43,16 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..parallel.startup import exit_quickly, skip_unused_imports
+
+    skip_unused_imports()
+    try:
+        return _run(args)
+    finally:
+        exit_quickly()
+
+
+def _run(args) -> int:
     import warnings
 
     from rich.console import Console

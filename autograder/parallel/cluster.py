@@ -20,12 +20,13 @@ import socket
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Iterable, Iterator
 
 from ..errors import AutograderError
 from .tasks import Outcome, Task
 
-__all__ = ["ParallelError", "connect", "outcomes", "workers"]
+__all__ = ["ParallelError", "connect", "outcomes", "warm_up", "workers"]
 
 ATTEMPTS = 2
 CONNECT_SECONDS = 30
@@ -45,15 +46,19 @@ def connect(scheduler: str | None = None, workers: int | None = None, dashboard:
 
     for name in ("distributed", "bokeh", "tornado"):  # the progress bar owns the terminal
         logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)  # the link says
     if scheduler:
         with _client(scheduler) as client:
             yield client
         return
     count = workers or os.cpu_count() or 1
-    with dask.config.set({"distributed.scheduler.allowed-failures": ATTEMPTS - 1}):
+    # A worker's thread only waits for its grading process: Dask's profiler of it (every 10 ms) is CPU for nothing.
+    with dask.config.set({"distributed.scheduler.allowed-failures": ATTEMPTS - 1,
+                          "distributed.worker.profile.enabled": False}):
         with _sigint_ignored():  # Ctrl-C stops this process, which closes the cluster: no tracebacks from workers
             cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
-                                   dashboard_address=dashboard, silence_logs=logging.ERROR)
+                                   dashboard_address=dashboard, silence_logs=logging.ERROR,
+                                   preload=["autograder.parallel.warmup"])  # grading processes start at once
         with cluster, Client(cluster) as client:
             yield client
 
@@ -117,6 +122,13 @@ def _check_workers(client) -> None:
     except Exception as err:
         raise ParallelError(f"a Dask worker cannot import the autograder package ({' '.join(str(err).split())[:200]}); "
                             "install it on every worker machine: pip install 'keras-params-course[course]'") from err
+
+
+def warm_up(client) -> None:
+    """Have every worker, now and joining later, start its grading process at once (:mod:`.warmup`)."""
+    from .warmup import WarmUp
+
+    client.register_plugin(WarmUp())
 
 
 def workers(client) -> list[str]:

@@ -179,13 +179,20 @@ def prepare(options: Options) -> Run:
 def autograde(options: Options, watch, run: Run | None = None) -> Run:
     """Grade the plan's submissions on Dask; ``watch`` is told of the start and of each record."""
     run = run or prepare(options)
-    course, records = run.course, run.records
     if not run.plan.pending:
         return run
-    tasks = course.tasks(options.assignment, run.plan.students, options.timeout)
-    with cluster.connect(options.scheduler, options.workers, options.dashboard) as client, \
-            course.gradebook() as book, _Log(course.root, options.assignment) as log, \
+    with cluster.connect(options.scheduler, options.workers, options.dashboard) as client:
+        cluster.warm_up(client)  # the workers' grading processes start while the tasks are made
+        _grade(run, options, client, watch)
+    return run
+
+
+def _grade(run: Run, options: Options, client, watch) -> None:
+    """Send the plan's tasks to the cluster and write each final outcome as it comes (the one writer)."""
+    course, records = run.course, run.records
+    with course.gradebook() as book, _Log(course.root, options.assignment) as log, \
             _Records(course.root, options.assignment) as table:
+        tasks = course.tasks(options.assignment, run.plan.students, options.timeout)
         run.workers = len(cluster.workers(client))
         watch.start(len(tasks), client.dashboard_link if _has_dashboard(client) else None, run.workers)
         written: set[str] = set()
@@ -201,7 +208,6 @@ def autograde(options: Options, watch, run: Run | None = None) -> Run:
             written.add(outcome.student)
             table.write(record)
             watch.advance(record)
-    return run
 
 
 def _require_assignment(book, assignment: str) -> None:

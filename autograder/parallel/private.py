@@ -100,8 +100,8 @@ def _private_course(task: Task, root: Path):
 
 
 def empty_gradebook(folder: Path) -> Path:
-    """An empty SQLite gradebook in ``folder``, made once: a new gradebook asks ``alembic`` for its schema
-    version in a subprocess (a second or two), so private gradebooks start from a copy of this one."""
+    """An empty SQLite gradebook in ``folder``, made once per grading process; private gradebooks start
+    from a copy of it."""
     return _once(folder / "empty-gradebook.db", _make_empty)
 
 
@@ -122,11 +122,29 @@ def _assignment_gradebook(folder: Path, course_id: str, structure: dict) -> Path
 
 
 def _make_empty(path: Path) -> None:
+    """nbgrader's schema, stamped with its version first: a database with no tables yet makes nbgrader ask
+    ``alembic heads`` in a subprocess (3–4 s on a busy worker); one with a table is taken as existing."""
+    import sqlite3
+
     from nbgrader.api import Course, Gradebook
 
-    with Gradebook(f"sqlite:///{path}") as empty:  # nbgrader adds a course row: take it out
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        db.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (alembic_head(),))
+    db.close()
+    with Gradebook(f"sqlite:///{path}") as empty:  # makes the tables; nbgrader adds a course row: take it out
         empty.db.query(Course).delete()
         empty.db.commit()
+
+
+def alembic_head() -> str:
+    """The version of nbgrader's gradebook schema, as ``nbgrader.api.get_alembic_version`` finds it
+    (the first of ``alembic heads``), read from nbgrader's migration scripts in this process."""
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    return ScriptDirectory(ALEMBIC_DIR).get_heads()[0]
 
 
 def _once(path: Path, make) -> Path:

@@ -90,7 +90,9 @@ def main(argv: list[str]) -> int:
     scripts = str(Path(sys.executable).parent)  # nbgrader runs tools by name (alembic)
     os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
     from . import private
+    from .startup import skip_unused_imports
 
+    skip_unused_imports()
     top = Path(tempfile.gettempdir())
     _sweep(top)
     workdir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=top))

@@ -23,7 +23,7 @@ import time
 from .server import HEADER, send
 from .tasks import Outcome, Task
 
-__all__ = ["GradingProcess", "grade"]
+__all__ = ["GradingProcess", "grade", "warm_up"]
 
 START_SECONDS = 180.0  # for a new grading process to import nbgrader, on a busy machine
 _LOCK = threading.Lock()
@@ -39,18 +39,34 @@ class GradingError(Exception):
 
 
 def grade(task: Task) -> Outcome:
-    """Grade ``task`` in this worker's grading process, started on first use."""
+    """Grade ``task`` in this worker's grading process, started on first use (or by :func:`warm_up`)."""
     global _PROCESS
     with _LOCK:
         try:
-            if _PROCESS is None or _PROCESS.proc.poll() is not None:
-                _PROCESS = GradingProcess()
-            outcome = _PROCESS.grade(task)
+            outcome = _process().grade(task)
         except GradingError as err:
             _PROCESS = None
             outcome = Outcome(task.student, ok=False, reason=str(err), fatal=err.fatal, attempt=task.attempt)
     outcome.worker = _address()
     return outcome
+
+
+def warm_up() -> None:
+    """Start this worker's grading process now, in the background, so that the first task does not wait
+    for it to import nbgrader (a failure to start is left for that task to report)."""
+    def start():
+        with _LOCK, contextlib.suppress(GradingError):
+            _process()
+
+    threading.Thread(target=start, name="autograder-warm-up", daemon=True).start()
+
+
+def _process() -> GradingProcess:
+    """This worker's grading process, started if there is none or it has exited (call with ``_LOCK`` held)."""
+    global _PROCESS
+    if _PROCESS is None or _PROCESS.proc.poll() is not None:
+        _PROCESS = GradingProcess()
+    return _PROCESS
 
 
 def _address() -> str:

@@ -40,6 +40,7 @@ from tests.fixtures.parallel_course import (
     run,
 )
 
+SOLUTION = Path(__file__).parents[2] / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 slow = pytest.mark.slow  # tests/notebooks/conftest.py puts every slow test here in the xdist group "kernels"
 
@@ -280,6 +281,50 @@ def test_gradebook_data_travels_to_a_private_gradebook_and_back_into_the_real_on
     q1, comment = after["notebooks"]["nb"]["grades"]["q1"], after["notebooks"]["nb"]["comments"]["q1"]
     assert (q1["auto_score"], q1["needs_manual_grade"], comment["auto_comment"]) == (2.0, True, "right")
     assert (q1["manual_score"], comment["manual_comment"], after["extension"]) == (1.5, "see me", timedelta(days=2))
+
+
+def test_the_empty_gradebook_is_nbgraders_own_schema_made_without_a_subprocess(tmp_path, monkeypatch):
+    """Is the gradebook private courses start from nbgrader's schema (as a stock new gradebook has it), stamped
+    with the version `alembic heads` gives, without a course row, and made without starting a process?"""
+    import sqlite3
+
+    from nbgrader.api import Gradebook
+
+    from autograder.parallel.private import empty_gradebook
+
+    def schema(path: Path) -> tuple:
+        with sqlite3.connect(path) as db:
+            tables = sorted(db.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
+            return tables, db.execute("SELECT version_num FROM alembic_version").fetchall()
+
+    monkeypatch.setenv("PATH", ENV["PATH"])  # the stock way runs `alembic heads` by name
+    with Gradebook(f"sqlite:///{tmp_path / 'stock.db'}"):
+        pass
+    (tmp_path / "worker").mkdir()
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: pytest.fail(f"started a process: {a}"))
+    made = empty_gradebook(tmp_path / "worker")
+    assert schema(made) == schema(tmp_path / "stock.db")
+    with sqlite3.connect(made) as db:
+        assert db.execute("SELECT count(*) FROM course").fetchone() == (0,)
+
+
+def test_no_library_that_grades_validates_with_format_checks_so_the_skipped_import_is_unused():
+    """The coordinator and grading processes skip ``rfc3987_syntax`` (jsonschema's optional ``iri`` format
+    checker, a second to import): does no library that reads, runs or grades a notebook ask jsonschema for
+    format checks, and does a process that skips it still import nbgrader and validate a notebook?"""
+    import importlib.util
+
+    for package in ("nbformat", "nbconvert", "nbclient", "nbgrader", "jupyter_client"):
+        root = Path(importlib.util.find_spec(package).origin).parent
+        users = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if "format_checker" in p.read_text(errors="ignore") or "FormatChecker" in p.read_text(errors="ignore")]
+        assert not users, f"{package} validates with format checks in {users}: the skipped import may be used"
+    code = ("from autograder.parallel.startup import skip_unused_imports; skip_unused_imports()\n"
+            "import sys, nbformat, nbgrader.apps.baseapp, nbgrader.converters\n"
+            f"nbformat.validate(nbformat.read({str(SOLUTION)!r}, as_version=4))\n"
+            "print(sys.modules['rfc3987_syntax'] is None, 'jsonschema' in sys.modules)")
+    done = subprocess.run([str(BIN / "python"), "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout.split()) == (0, ["True", "True"]), done.stderr[-2000:]
 
 
 def test_files_travel_with_their_permissions_and_never_outside_their_folder(tmp_path):
