@@ -37,7 +37,7 @@ from autograder import course
 ASSIGNMENT = "a02_dense"
 BIN = Path(sys.executable).parent
 LEARNERS, ASSIGNMENTS = 1000, 8
-PROJECTED_WORKERS = (4, 8, 16, 32, 64)
+PROJECTED_WORKERS = (4, 8, 16)  # beyond, the coordinator's writes (40–60 ms each) are the limit
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "COLUMNS": "200",
        "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")])}
 PARALLEL = ["python", "-m", "autograder", "autograde", ASSIGNMENT, "--dashboard", ":0", "--workers"]
@@ -135,7 +135,8 @@ def report(result: dict) -> str:
     each = [f"{a / b:.2f}×" for a, b in zip(next(iter(runs.values())), runs["Dask, 2 workers"], strict=True)]
     lines += ["", f"2 workers against one after another, round by round: {', '.join(each)}. "
                   f"Scores identical in every gradebook ({result['graded']} submissions each): "
-                  f"{'yes' if result['same'] else 'NO'}. Target: ≥ 1.7× with 2 workers."]
+                  f"{'yes' if result['same'] else 'NO'}. Target: ≥ 1.7× with 2 workers. Projections stop at 16 "
+                  "workers: near 1,000 notebooks a minute the coordinator's writes (40–60 ms each) are the limit."]
     return "\n".join(lines)
 
 
