@@ -45,11 +45,6 @@ class Learner:
             return cls(student)
         return cls(student, learner_key(secret, student), tuple((s, learner_key(secret, s)) for s in roster))
 
-    @property
-    def classmates(self) -> dict[str, str]:
-        """The other learners' keys by id."""
-        return {other: key for other, key in self.class_keys if other != self.student}
-
     def questions(self, questions: dict[str, Question]) -> dict[str, Question]:
         """Each question as this learner was asked it."""
         return {grade_id: q.variant(self.key) for grade_id, q in questions.items()}
