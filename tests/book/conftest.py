@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 
 import pytest
 
 from tests.book.building import HTML, Build, build_book
+from tests.book.serving import serve
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +27,5 @@ def site(built_book):
     """The built book, served over HTTP on 127.0.0.1 for the length of a module."""
     if not (HTML / "index.html").is_file():
         pytest.fail(f"no book at {HTML}: the build failed\n{built_book.excerpt()}")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(HTML)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with serve(HTML, _QuietHandler) as address:
+        yield address

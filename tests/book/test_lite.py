@@ -15,12 +15,10 @@ import json
 import re
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import parse_qs, urlparse
@@ -33,6 +31,7 @@ from autograder.grading.misconceptions import CATALOGUE
 from tests.book import notebook_ui as ui
 from tests.book.building import HTML, ROOT
 from tests.book.cdp import Browser, problems
+from tests.book.serving import serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernels")]
 
@@ -68,11 +67,8 @@ def served_site(built_book):
     """The built book on 127.0.0.1, on a free port (never a common one), logging what it serves."""
     if not (HTML / "lite" / "index.html").is_file():
         pytest.fail(f"no JupyterLite site at {HTML / 'lite'}: the build failed\n{built_book.excerpt()}")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Site, directory=str(HTML)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with serve(HTML, _Site) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.hostile import build
+from tests.fixtures.processes import run_logged
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
 
@@ -126,15 +127,7 @@ def nbgrader(course: Path, env: dict, *args: str, timeout: float = 300) -> tuple
     On timeout the whole process group is killed."""
     log = course / f"nbgrader-{args[0]}.log"
     start = time.monotonic()
-    with open(log, "w") as handle:
-        proc = subprocess.Popen([str(BIN / "nbgrader"), *args], cwd=course, env=env, stdin=subprocess.DEVNULL,
-                                stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            code = None
+    code = run_logged([str(BIN / "nbgrader"), *args], course, env, log, timeout)
     return code, time.monotonic() - start, log.read_text(errors="replace")
 
 
