@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import os
-import secrets
 import shutil
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import AutograderError
+from .secret import SECRET_FILE, course_secret
 
 __all__ = [
     "ASSIGNMENTS", "ROOT", "SECRET_FILE", "Course", "CourseError", "course_secret", "quiet_environment", "release",
@@ -39,7 +39,6 @@ ASSIGNMENTS = (
     "a01_the_question", "a02_dense", "a03_trainable", "a04_convolutions",
     "a05_embeddings_normalization", "a06_recurrent", "a07_attention", "a08_functional",
 )
-SECRET_FILE = ".autograder_secret"
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}
 
 
@@ -55,17 +54,6 @@ def quiet_environment() -> None:
     scripts = str(Path(sys.executable).parent)
     if scripts not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
-
-
-def course_secret(root: Path) -> str:
-    """The course secret (``SECRET_FILE`` in the course directory), made on first use: it draws the
-    hidden cases of function questions and every learner's own numbers, so it never leaves the course."""
-    path = Path(root) / SECRET_FILE
-    if not path.exists():
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
 
 
 def solution_path(assignment: str, root: Path = ROOT) -> Path:

@@ -34,9 +34,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, List, Unicode
 from traitlets.config import Configurable
 
-from .course import SECRET_FILE, course_secret
 from .errors import SandboxError
 from .grading.questions import all_questions
+from .secret import SECRET_FILE, course_secret
 from .trusted import cells, pipeline
 from .trusted.execute import Budget, KernelStartError
 from .trusted.sandbox import Limits
