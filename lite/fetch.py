@@ -21,11 +21,10 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
-from lite import LiteError
+from lite import LiteError, archive
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "_build" / "lite-cache"
@@ -50,8 +49,7 @@ def pyodide() -> Path:
         if digest != PYODIDE_SHA512:
             raise LiteError(f"pyodide {PYODIDE_VERSION} from npm has sha512 {digest}, expected "
                             f"{PYODIDE_SHA512}; check the registry, or update the pin in lite/fetch.py")
-        with tarfile.open(tarball) as archive:
-            archive.extractall(tmp, filter="data")
+        archive.extract(tarball, Path(tmp))
         _settle(Path(tmp) / "package", target)
     return target
 
