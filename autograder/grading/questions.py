@@ -28,15 +28,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from ..errors import QuestionError
 from ..reference import ModelCount, ParamCount
 from . import variants
 from .variants import Template
-
-if TYPE_CHECKING:
-    from .verdicts import Verdict
+from .verdict_type import Verdict
 
 __all__ = ["ASSIGNMENTS", "KINDS", "MANUAL", "POINTS", "Arg", "Question", "all_questions", "amount", "get_question",
            "load_model", "with_knob", "with_knob_in"]

@@ -6,37 +6,11 @@ question up, refuses an answer cell that let Keras count, and asks the question 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
 from . import feedback as fb
 from .questions import Question
+from .verdict_type import Verdict
 
 __all__ = ["NotYet", "Verdict", "check", "judge_function", "verdict"]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The grader's answer: is it correct, which misconception (a catalogue code), and the feedback."""
-
-    question: str
-    correct: bool
-    mistake: str | None
-    feedback: str
-    headline: str = ""  # the parts of ``feedback`` (see :class:`.feedback.Words`); empty: feedback says it all
-    case: str = ""
-    misconception: str = ""
-    hint: str = ""
-
-    @classmethod
-    def said(cls, question: str, correct: bool, words, mistake: str | None = None) -> Verdict:
-        """A verdict whose feedback is ``words`` (a :class:`.feedback.Words` or plain text)."""
-        if isinstance(words, str):
-            return cls(question, correct, mistake, words, headline=words)
-        return cls(question, correct, mistake, words.text, words.headline, words.case, words.misconception,
-                   words.hint)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def verdict(question_id: str | Question, answer: object, *, source: str | None = None,

@@ -1,4 +1,5 @@
-"""The reference counter's structure: no import cycles inside it, and only its public names used outside it."""
+"""The package's structure: no import cycles anywhere in it, and only the reference counter's public names used
+outside the counter."""
 
 from __future__ import annotations
 
@@ -16,28 +17,33 @@ PENDING: dict[str, str] = {}  # module → the one private name it may still rea
 PRIVATE = re.compile(r"reference(?:\.[a-z_]+)*\._[a-z]\w*|reference import (?:\(\s*)?_[a-z]")
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
+def _module_name(path: Path, root: Path = ROOT) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path, modules: set[str]) -> set[str]:
-    """Every module of the reference package that ``path`` imports, at any depth of the code (late imports too):
-    ``from . import x`` imports the module x if there is one, else a name of the package itself."""
-    here = _module_name(path).split(".")
+def _imports(path: Path, modules: set[str], root: Path = ROOT) -> set[str]:
+    """Every module of ``modules`` that ``path`` imports, at any depth of the code (late imports and
+    ``TYPE_CHECKING`` ones too), relative or absolute: ``from . import x`` imports the module x if there is
+    one, else a name of the package itself."""
+    here = _module_name(path, root).split(".")
     package = here if path.name == "__init__.py" else here[:-1]
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            base = ".".join(package[: len(package) - node.level + 1] + ([node.module] if node.module else []))
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            prefix = package[: len(package) - node.level + 1] if node.level else []
+            base = ".".join(prefix + ([node.module] if node.module else []))
             for alias in node.names:
                 found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base)
     return found & modules
 
 
-def _graph() -> dict[str, set[str]]:
-    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
-    return {name: _imports(path, set(modules)) - {name} for name, path in modules.items()}
+def _graph(package: Path = PACKAGE, root: Path = ROOT) -> dict[str, set[str]]:
+    """Which modules of ``package`` (a folder under ``root``) each of its modules imports."""
+    modules = {_module_name(p, root): p for p in package.rglob("*.py")}
+    return {name: _imports(path, set(modules), root) - {name} for name, path in modules.items()}
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str]:
@@ -65,6 +71,31 @@ def test_the_reference_package_has_no_import_cycles():
     graph = _graph()
     assert "autograder.reference.rnn" in graph["autograder.reference"]  # the walk sees the package's imports
     assert _cycle(graph) == []
+
+
+def test_the_whole_package_has_no_import_cycles():
+    """Does no module of autograder (commands, grading, trusted, parallel… all of it) import, directly or through
+    others, a module that imports it, counting late imports inside functions?"""
+    graph = _graph(PACKAGE.parent)
+    assert len(graph) > 100  # every module is walked, not only the reference counter
+    assert "autograder.grading.questions" in graph["autograder.grading.verdicts"]  # relative imports are seen
+    assert "autograder._capture" in graph["autograder._runner"]  # so are absolute ones
+    assert "autograder.nbgrader_plugins" in graph["autograder.course"]  # and late ones, inside a function
+    assert _cycle(graph) == []
+
+
+def test_the_walk_finds_a_cycle_in_files(tmp_path):
+    """Does the walk over files report a cycle made of a relative, an absolute and a late import?"""
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "a.py").write_text("from .sub import b\n")
+    (package / "sub" / "b.py").write_text("import pkg.c\n")
+    (package / "c.py").write_text("def late():\n    from . import a\n")
+    assert _cycle(_graph(package, tmp_path)) == ["pkg.a", "pkg.sub.b", "pkg.c", "pkg.a"]
+    (package / "c.py").write_text("def late():\n    from . import sub\n")  # the package, not a: no cycle
+    assert _cycle(_graph(package, tmp_path)) == []
 
 
 def test_the_cycle_finder_finds_a_cycle():
