@@ -8,6 +8,7 @@ what happened, what was expected and how to fix it::
     │   └── ShapeError         a layer cannot be applied to the shape it receives
     ├── UnknownLayerError      a layer class the reference counter does not know
     │   └── UnknownOperationError   a Keras op in a functional graph it has no shape rule for
+    │   └── UnknownBackboneError    a keras-hub backbone or task class it has no family module for
     ├── LiveKerasError         Keras itself could not build or count the model
     ├── QuestionError          an unknown question id or a malformed question
     ├── NotebookError          a notebook could not be run (its Jupyter kernel died or never started)
@@ -28,6 +29,7 @@ __all__ = [
     "QuestionError",
     "SandboxError",
     "ShapeError",
+    "UnknownBackboneError",
     "UnknownLayerError",
     "UnknownOperationError",
 ]
@@ -82,6 +84,19 @@ class UnknownOperationError(UnknownLayerError):
                   "rule in the reference counter; ops own no weights, but the next layer is built on its output "
                   "shape: add --live to `python -m autograder count` to ask Keras for that op's output shape "
                   "(in Python: autograder.live.count_custom(model))")
+
+
+class UnknownBackboneError(UnknownLayerError):
+    """A keras-hub backbone or task class that no module of ``autograder.reference.hub`` counts."""
+
+    def __init__(self, class_name: str, module: str | None, known: list[str]):
+        self.class_name = class_name
+        self.layer_name = None
+        origin = f" (module '{module}')" if module else ""
+        AutograderError.__init__(
+            self, f"the reference counter has no rule for the keras-hub class '{class_name}'{origin}, so it "
+                  f"cannot count it without guessing; it counts these backbones: {', '.join(known)} (and their "
+                  "task models); for another family, build the model in Keras and call model.count_params()")
 
 
 _PASS_CUSTOM_OBJECTS = ("pass the Python file that defines it: `python -m autograder count MODEL --custom-objects "
