@@ -17,7 +17,8 @@ from .errors import AutograderError
 
 __all__ = ["main"]
 
-COMMANDS = ("count", "layers", "questions", "check", "grade", "release", "demo", "report", "autograde", "keys")
+COMMANDS = ("count", "layers", "questions", "check", "grade", "release", "demo", "report", "autograde", "keys",
+            "doctor")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

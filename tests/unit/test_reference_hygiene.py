@@ -23,13 +23,13 @@ def _module_name(path: Path, root: Path = ROOT) -> str:
 
 
 def _imports(path: Path, modules: set[str], root: Path = ROOT) -> set[str]:
-    """Every module of ``modules`` that ``path`` imports, at any depth of the code (late imports and
-    ``TYPE_CHECKING`` ones too), relative or absolute: ``from . import x`` imports the module x if there is
-    one, else a name of the package itself."""
+    """Every module of ``modules`` that ``path`` imports when it runs, at any depth of the code (late imports
+    too; not those under ``if TYPE_CHECKING:``, which never run), relative or absolute: ``from . import x``
+    imports the module x if there is one, else a name of the package itself."""
     here = _module_name(path, root).split(".")
     package = here if path.name == "__init__.py" else here[:-1]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in _run_nodes(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -38,6 +38,16 @@ def _imports(path: Path, modules: set[str], root: Path = ROOT) -> set[str]:
             for alias in node.names:
                 found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base)
     return found & modules
+
+
+def _run_nodes(tree: ast.AST):
+    """Every node of ``tree`` except those inside ``if TYPE_CHECKING:`` (imports for annotations only)."""
+    for child in ast.iter_child_nodes(tree):
+        if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+            yield from (node for other in child.orelse for node in ast.walk(other))
+            continue
+        yield child
+        yield from _run_nodes(child)
 
 
 def _graph(package: Path = PACKAGE, root: Path = ROOT) -> dict[str, set[str]]:
@@ -95,6 +105,8 @@ def test_the_walk_finds_a_cycle_in_files(tmp_path):
     (package / "c.py").write_text("def late():\n    from . import a\n")
     assert _cycle(_graph(package, tmp_path)) == ["pkg.a", "pkg.sub.b", "pkg.c", "pkg.a"]
     (package / "c.py").write_text("def late():\n    from . import sub\n")  # the package, not a: no cycle
+    assert _cycle(_graph(package, tmp_path)) == []
+    (package / "c.py").write_text("if TYPE_CHECKING:\n    from . import a\n")  # never runs: no cycle
     assert _cycle(_graph(package, tmp_path)) == []
 
 
