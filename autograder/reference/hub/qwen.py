@@ -28,7 +28,8 @@ def _shape(*sizes: int, **more) -> dict:
 PRESETS = {
     "qwen2.5_0.5b_en": _shape(151936, 24, 896, 14, 2, 4864),
     "qwen2.5_3b_en": _shape(151936, 36, 2048, 16, 2, 11008),
-    "qwen2.5_7b_en": _shape(152064, 28, 3584, 28, 4, 18944),
+    "qwen2.5_math_1.5b_en": _shape(151936, 28, 1536, 12, 2, 8960),
+    "qwen2.5_math_7b_en": _shape(152064, 28, 3584, 28, 4, 18944),
     "qwen3_0.6b_en": _shape(151936, 28, 1024, 16, 8, 3072, head_dim=128),
     "qwen3_4b_en": _shape(151936, 36, 2560, 32, 8, 9728, head_dim=128),
     "qwen3_8b_en": _shape(151936, 36, 4096, 32, 8, 12288, head_dim=128),
