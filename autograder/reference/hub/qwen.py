@@ -7,6 +7,10 @@ adds an RMSNorm of size ``k`` on queries and on keys (``+ 2·k``). The MoE varia
 every ``decoder_sparse_step``-th layer not in ``mlp_only_layers`` by a router ``d·E`` and ``E`` experts
 of width ``m`` (``3·E·d·m``); Qwen 1.5-MoE adds a shared expert ``3·d·s`` and its gate ``d``, which
 every token uses along with its ``K = top_k`` experts.
+
+keras-hub 0.32's ``QwenMoeBackbone`` passes no ``layer_index`` to its layers, so each one decides as layer 0
+would: all sparse, or (with 0 in ``mlp_only_layers``, or a ``decoder_sparse_step`` above 1) all dense. The
+counter counts what keras-hub builds; ``Qwen3MoeBackbone`` gives each layer its own index.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ PRESETS = {
     "qwen3_4b_en": _shape(151936, 36, 2560, 32, 8, 9728, head_dim=128),
     "qwen3_8b_en": _shape(151936, 36, 4096, 32, 8, 12288, head_dim=128),
     "qwen1.5_moe_2.7b_en": _shape(151936, 24, 2048, 16, 16, 5632, num_experts=60),
-    "qwen3_moe_30b_a3b_en": _shape(151936, 48, 2048, 32, 4, 6144, num_experts=128),
+    "qwen3_moe_30b_a3b_en": _shape(151936, 48, 2048, 32, 4, 6144, num_experts=128, head_dim=128),
 }
 
 
@@ -45,11 +49,11 @@ def _is_sparse(cfg: Hyper, index: int) -> bool:
             and (index + 1) % step == 0)
 
 
-def _moe(shared: bool):
+def _moe(shared: bool, indexed: bool):
     def mlp(cfg: Hyper, index: int, symbols: dict):
         d, f = symbols["d"], cfg.int("intermediate_dim")
         symbols["f"] = f
-        if not _is_sparse(cfg, index):
+        if not _is_sparse(cfg, index if indexed else 0):
             return gated_mlp(d, f), gated_mlp(d, f), "3·d·f"
         num, top_k, m = cfg.int("num_experts"), cfg.int("top_k", 4), cfg.int("moe_intermediate_dim")
         symbols.update(E=num, K=top_k, m=m)
@@ -69,8 +73,8 @@ def _moe(shared: bool):
 
 _QWEN = Decoder("Qwen 2.5", qkv_bias=True, tied_default=True, presets=PRESETS)
 _QWEN3 = Decoder("Qwen 3", qk_norm=True, tied_default=True, head_dim_key="head_dim", presets=PRESETS)
-_QWEN_MOE = Decoder("Qwen-MoE", qkv_bias=True, mlp=_moe(shared=True), presets=PRESETS)
-_QWEN3_MOE = Decoder("Qwen 3 MoE", qk_norm=True, head_dim_key="head_dim", mlp=_moe(shared=False),
+_QWEN_MOE = Decoder("Qwen-MoE", qkv_bias=True, mlp=_moe(shared=True, indexed=False), presets=PRESETS)
+_QWEN3_MOE = Decoder("Qwen 3 MoE", qk_norm=True, head_dim_key="head_dim", mlp=_moe(shared=False, indexed=True),
                      presets=PRESETS)
 
 
