@@ -23,6 +23,9 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# keras-hub without its tensorflow-text requirement (see the `hub` extra in pyproject.toml): pip warns
+	# that tensorflow-text is missing, and keras-hub's backbones do not need it.
+	$(BIN)/pip install --quiet --no-deps keras-hub==0.32.0
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	# ipykernel warns on stderr at every start that it runs over TCP: keep kernels quiet.
 	mkdir -p $(VENV)/etc/ipython
