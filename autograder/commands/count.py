@@ -7,6 +7,10 @@ the counter inferred for it, and a subclassed model is counted by Keras per laye
 ``--custom-objects``, Keras also gives the output shape of a Lambda without ``output_shape`` and of an op the
 counter has no rule for.
 
+A keras-hub model's config (a preset's ``config.json``, a task's ``task.json``) is counted by the family
+modules of ``autograder.reference.hub``, which say which family and preset shape they recognised; a keras-hub
+class without a module there is refused (exit 2), never guessed.
+
 Exit codes: 0 counted (and, with ``--live``, Keras agrees); 1 Keras disagrees; 2 bad input; 3 counted, but
 Keras could not rebuild the model to check it (``live: unavailable``, with one line of why).
 """
@@ -17,7 +21,7 @@ import json
 import sys
 
 from ..errors import ConfigError
-from ..reference import ModelCount, count, load_config, load_text
+from ..reference import ModelCount, count, hub, load_config, load_text
 
 __all__ = ["add_parser", "disagreements"]
 
@@ -42,6 +46,8 @@ UNAVAILABLE = 3  # the exit code when Keras could not rebuild the model: the ref
 
 def run(args) -> int:
     config = _read(args.path)
+    if hub.is_hub_config(config):
+        return _run_hub(config, args)
     custom = _custom_objects(args.custom_objects)
     ours = _count(config, custom, args.live)
     theirs, why = _live(config, custom) if args.live else (None, None)
@@ -62,6 +68,21 @@ def run(args) -> int:
         if why:
             print(f"live: unavailable ({why})")
     return 1 if problems else UNAVAILABLE if why else 0
+
+
+def _run_hub(config: dict, args) -> int:
+    """A keras-hub backbone or task, counted from its hyperparameters without Keras."""
+    if args.live or args.custom_objects:
+        raise ConfigError("--live and --custom-objects do not apply to a keras-hub config: it is counted from its "
+                          "hyperparameters alone (the counts are checked against keras-hub in tests/keras)")
+    counted = hub.count_hub(config)
+    if args.json:
+        print(json.dumps(counted.to_dict(), indent=2))
+    else:
+        from ..hub_report import print_hub
+
+        print_hub(counted)
+    return 0
 
 
 def _custom_objects(paths: list[str]) -> dict | None:
