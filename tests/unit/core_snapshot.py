@@ -4,6 +4,8 @@
 and on CPython 3.14 in Pyodide (Node.js) and compares. Standard library and ``autograder`` only.
 
 - ``counts``: the reference count (trainable, non-trainable) of every bank model and model fixture;
+- ``hub_counts``: every keras-hub config fixture counted by ``reference.hub`` (trainable, non-trainable,
+  embedding, active);
 - ``verdicts``: every released exercise notebook run top to bottom, each answer cell replaced by the
   solution's, each check cell's verdict recorded (right or not, and the misconception), and for each
   question answered with a number, the verdict on a number a misconception of the catalogue gives;
@@ -25,6 +27,7 @@ from autograder import reference
 from autograder.errors import AutograderError
 from autograder.grading import functions, get_question, verdict
 from autograder.grading.misconceptions import CATALOGUE
+from autograder.reference.hub import count_hub
 
 TOO_SLOW_LIMIT = 1.0  # seconds: the endless function's time limit here (the course's is functions.TIME_LIMIT)
 
@@ -36,7 +39,7 @@ def snapshot(root: Path) -> dict:
         for notebook in sorted((root / "exercises").glob("*/*.ipynb")):
             answered.update(run_notebook(notebook, root / "solutions" / notebook.parent.name / notebook.name))
     found = {"python": platform.python_version(), "platform": sys.platform, "counts": counts(root),
-             "verdicts": answered, "too_slow": too_slow(answered)}
+             "hub_counts": hub_counts(root), "verdicts": answered, "too_slow": too_slow(answered)}
     if sys.platform in functions.NO_THREADS:  # an alarm strikes once: CPython's main thread would hang here
         found["stubborn"] = too_slow(answered, _stubborn)
     return found
@@ -53,6 +56,21 @@ def counts(root: Path) -> dict:
             found[path.name] = f"error: {type(err).__name__}"
         else:
             found[path.name] = [counted.trainable, counted.non_trainable]
+    return found
+
+
+def hub_counts(root: Path) -> dict:
+    """keras-hub config fixture -> [trainable, non-trainable, embedding, active]."""
+    found = {}
+    for path in sorted((root / "tests/fixtures/hub").rglob("*.json")):
+        name = path.relative_to(root).as_posix()
+        try:
+            counted = count_hub(json.loads(path.read_text()))
+        except AutograderError as err:
+            found[name] = f"error: {type(err).__name__}"
+        else:
+            found[name] = [counted.params.trainable, counted.params.non_trainable, counted.embedding,
+                           counted.active]
     return found
 
 
