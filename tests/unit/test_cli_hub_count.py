@@ -94,3 +94,13 @@ def test_the_refusal_lists_what_it_knows():
         count_hub(json.loads(_hub_config("FalconBackbone", {})))
     assert "LlamaBackbone" in str(err.value) and "MixtralBackbone" in str(err.value)
     assert "count_params()" in str(err.value)
+
+
+def test_a_hand_written_config_without_module_is_recognised_by_class_name(tmp_path, capsys):
+    """Is a config written by hand, with a known keras-hub class name but no module, counted as that family?"""
+    config = json.loads(MOE.read_text())
+    del config["module"], config["registered_name"]
+    path = tmp_path / "mixtral.json"
+    path.write_text(json.dumps(config))
+    assert main(["count", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == count_hub(MOE).total

@@ -41,9 +41,13 @@ __all__ = ["Block", "HubCount", "Hyper", "count_hub", "is_hub_config", "known_ba
 
 
 def is_hub_config(model: dict) -> bool:
-    """Is this serialized object a keras-hub model (backbone or task), by its module or registered name?"""
+    """Is this serialized object a keras-hub model (backbone or task), by its module or registered name, or
+    (a hand-written config without them) by a class name a family module registered?"""
     module = model.get("module") or ""
     registered = model.get("registered_name") or ""
+    if "module" not in model and "registered_name" not in model:
+        name = model.get("class_name")
+        return backbone_rule(str(name)) is not None or task_rule(str(name))[0]
     return (isinstance(module, str) and module.startswith("keras_hub")) or (
         isinstance(registered, str) and registered.startswith("keras_hub>"))
 
