@@ -15,7 +15,8 @@ TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 EXPECTED_ORDER = [
     "book/00-preface", "book/01-the-question", "book/02-dense", "book/03-trainable", "book/04-convolutions",
     "book/05-embeddings-normalization", "book/06-recurrent", "book/07-attention", "book/08-functional",
-    "book/09-counting-without-building", "book/working-the-exercises", "book/appendix-formulas", "book/glossary",
+    "book/09-counting-without-building", "book/working-the-exercises", "book/deploying", "book/appendix-formulas",
+    "book/glossary",
 ]
 ASSIGNMENTS = {  # chapter → its nbgrader assignment id
     "book/01-the-question": "a01_the_question", "book/02-dense": "a02_dense", "book/03-trainable": "a03_trainable",
@@ -23,7 +24,8 @@ ASSIGNMENTS = {  # chapter → its nbgrader assignment id
     "book/06-recurrent": "a06_recurrent", "book/07-attention": "a07_attention", "book/08-functional": "a08_functional",
 }
 CHAPTERS = [name for name in EXPECTED_ORDER if re.match(r"book/0[1-9]-", name)]
-NOTEBOOKS = EXPECTED_ORDER[:-3]  # the three reference pages at the end run no code
+NO_CODE = ("book/working-the-exercises", "book/appendix-formulas", "book/glossary")  # reference pages that run none
+NOTEBOOKS = [name for name in EXPECTED_ORDER if name not in NO_CODE]
 CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.S | re.M)
 
 
@@ -56,8 +58,8 @@ def _prose(text: str) -> list[str]:
 
 
 def test_toc_lists_every_chapter_in_order():
-    """Does _toc.yml list the preface, chapters 1–9, "Working the exercises", the appendix and the glossary,
-    in that order?"""
+    """Does _toc.yml list the preface, chapters 1–9, "Working the exercises", "Deploying the course", the appendix
+    and the glossary, in that order?"""
     assert _toc_files() == EXPECTED_ORDER
 
 
