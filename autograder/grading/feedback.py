@@ -154,7 +154,8 @@ def used_keras_to_count(source_code: object) -> bool:
     Looks, in the syntax tree, for method calls ``x.count_params()``, ``x.summary()`` or
     ``x.count_layer()`` and for uses of ``autograder.reference`` / ``autograder.live``. A learner's
     own function named ``summary`` or ``count_layer``, called by its bare name, is not flagged.
-    IPython magics and shell lines are ignored; code that does not parse is searched as text."""
+    IPython magics and shell lines are ignored; code that does not parse is searched as text. Only calls
+    spelled out in this cell are seen (not one in another cell, under another name, or through getattr)."""
     return bool(counting_calls(source_code))
 
 
