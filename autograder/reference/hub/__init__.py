@@ -24,6 +24,26 @@ from .._load import load_config
 
 # One module per family; importing it registers its backbones and tasks.
 from . import gemma, gpt2, llama, mistral, mixtral, opt, phi3, qwen  # noqa: F401  (decoders)
+
+# isort: split
+from . import (  # noqa: F401  (encoders, seq2seq, vision)
+    albert,
+    bart,
+    bert,
+    clip,
+    deberta_v3,
+    dinov2,
+    distil_bert,
+    efficientnet,
+    electra,
+    resnet,
+    roberta,
+    sam,
+    t5,
+    vit,
+    vit_det,
+    whisper,
+)
 from ._base import (
     Block,
     HubCount,
