@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import applications, cold_start, custom_layers, gpt3, grading, lite, parallel, variants
+from . import applications, cold_start, custom_layers, gpt3, grading, hub, lite, parallel, variants
 
 print("## Reference counter vs Keras vs json.loads (keras.applications configs)\n")
 print(applications.report(applications.run()))
@@ -10,6 +10,8 @@ print("\n## Cold start\n")
 print(cold_start.report(cold_start.run()))
 print("\n## A model too large to build\n")
 print(gpt3.report(gpt3.run()))
+print("\n## keras-hub models from their config\n")
+print(hub.report(hub.run()))
 print("\n## A custom layer: --custom-objects against building the whole model\n")
 print(custom_layers.report(custom_layers.run()))
 print("\n## Grading overhead\n")
