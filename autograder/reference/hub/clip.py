@@ -42,16 +42,22 @@ def _tower(cfg: Hyper, t: str) -> dict[str, int]:
             f"f{t}": cfg.int("intermediate_dim")}
 
 
-def _namer(cfg: Hyper, outer: str | None):
-    """Inside ``CLIPBackbone`` every layer of a tower counts under the tower's name; alone, a tower's layers
-    are named with its ``name`` and ``_`` in front (``CLIPVisionEncoder`` prefixes them so)."""
+def _maker(cfg: Hyper, outer: str | None):
+    """Inside ``CLIPBackbone`` every layer of a tower counts under the tower's name, its parts labelled with the
+    inner layer (``embedding.patch_embedding``); alone, a tower's layers are named with its ``name`` and ``_``
+    in front, as ``CLIPVisionEncoder`` names them."""
     name = cfg.config.get("name")
     prefix = f"{name}_" if name is not None else ""
 
-    def named(inner: str) -> str:
-        return outer or prefix + inner
+    def make(inner: str, parts, kind: str = "body", indices=None) -> list:
+        if outer:
+            base = inner.removesuffix("_{i}")
+            parts = [(label if label == base else f"{base}.{label}", expr) for label, expr in parts]
+        if indices is None:
+            return [block(outer or prefix + inner, parts, kind)]
+        return repeated(outer or prefix + inner, parts, indices)
 
-    return named
+    return make
 
 
 def vision_tower(cfg: Hyper, outer: str | None = None):
@@ -60,13 +66,13 @@ def vision_tower(cfg: Hyper, outer: str | None = None):
     if height != width:
         raise ConfigError(f"CLIPVisionEncoder needs a square image; got {height}×{width} (keras-hub refuses it too)")
     s = {**_tower(cfg, "v"), "p": p, "C": channels, "N": (height // p) ** 2 + 1}
-    d, n, name = s["dv"], s["N"], _namer(cfg, outer)
-    blocks = [block(name("embedding"), [*conv((p, p), channels, d, False, "patch_embedding"),
-                                        ("class_embedding", term(d)), ("position_ids" + FROZEN, term(n))]),
-              block(name("embedding"), [("position_embedding", table(n, d))], "embedding"),
-              block(name("pre_layer_norm"), [layer_norm(d, "pre_layer_norm")]),
-              *repeated(name("encoder_block_{i}"), _layer(d, s["hv"], s["fv"]), range(s["Lv"])),
-              block(name("layer_norm"), [layer_norm(d, "layer_norm")])]
+    d, n, make = s["dv"], s["N"], _maker(cfg, outer)
+    blocks = [*make("embedding", [*conv((p, p), channels, d, False, "patch_embedding"),
+                                  ("class_embedding", term(d)), ("position_ids" + FROZEN, term(n))]),
+              *make("embedding", [("position_embedding", table(n, d))], "embedding"),
+              *make("pre_layer_norm", [layer_norm(d, "pre_layer_norm")]),
+              *make("encoder_block_{i}", _layer(d, s["hv"], s["fv"]), indices=range(s["Lv"])),
+              *make("layer_norm", [layer_norm(d, "layer_norm")])]
     return blocks, s, "p·p·C·dv + dv + N + N·dv + 2·dv + Lv·(4·dv·hv·kv + 3·hv·kv + 2·dv·fv + fv + 6·dv) + 2·dv"
 
 
@@ -76,11 +82,11 @@ def text_tower(cfg: Hyper, outer: str | None = None):
     if cfg.int("embedding_dim") != s["dt"]:
         raise ConfigError(f"CLIPTextEncoder with embedding_dim={cfg.int('embedding_dim')} ≠ hidden_dim={s['dt']} "
                           "cannot be built (its residual connections add the two widths)")
-    d, name = s["dt"], _namer(cfg, outer)
-    blocks = [block(name("embedding"), [*reversible_embedding(s["V"], d, True),
-                                        ("position_embedding", table(s["P"], d))], "embedding"),
-              *repeated(name("encoder_block_{i}"), _layer(d, s["ht"], s["ft"]), range(s["Lt"])),
-              block(name("layer_norm"), [layer_norm(d, "layer_norm")])]
+    d, make = s["dt"], _maker(cfg, outer)
+    blocks = [*make("embedding", [*reversible_embedding(s["V"], d, True), ("position_embedding", table(s["P"], d))],
+                    "embedding"),
+              *make("encoder_block_{i}", _layer(d, s["ht"], s["ft"]), indices=range(s["Lt"])),
+              *make("layer_norm", [layer_norm(d, "layer_norm")])]
     return blocks, s, "V·dt + P·dt + Lt·(4·dt·ht·kt + 3·ht·kt + 2·dt·ft + ft + 6·dt) + 2·dt"
 
 
