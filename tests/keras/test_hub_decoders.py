@@ -191,3 +191,14 @@ def test_real_presets_match_keras_hub_published_counts(path):
         assert counted.tied and published == counted.total + counted.symbols["V"] * counted.symbols["d"]
     else:
         assert published == counted.total
+
+
+def test_a_quantized_backbone_is_refused_not_counted_as_float():
+    """Is a backbone after quantize("int8") (its config's dtype policy names quantized layers) refused, since
+    its int8 kernels and scales are not the float count?"""
+    from autograder.errors import ConfigError
+
+    backbone = build("llama")
+    backbone.quantize("int8")
+    with pytest.raises(ConfigError, match="quantized"):
+        count_hub(preset_config(backbone))

@@ -51,6 +51,7 @@ from ._base import (
     backbone_rule,
     known_backbones,
     known_tasks,
+    refuse_quantized,
     register_backbone,
     register_task,
     task_rule,
@@ -97,5 +98,6 @@ def _backbone(model: dict) -> HubCount:
     config = model.get("config")
     if not isinstance(config, dict):
         raise ConfigError(f"the {class_name} entry has no 'config' dict; expected a keras-hub preset's config.json")
+    refuse_quantized(class_name, config)
     counted = rule(Hyper(class_name, config))
     return counted.frozen() if config.get("trainable", True) is False else counted

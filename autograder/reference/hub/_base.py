@@ -22,8 +22,8 @@ from typing import Any
 from ...errors import ConfigError
 from .._types import Derivation, ParamCount
 
-__all__ = ["Block", "HubCount", "Hyper", "backbone_rule", "known_backbones", "known_tasks", "register_backbone",
-           "register_task", "task_rule"]
+__all__ = ["Block", "HubCount", "Hyper", "backbone_rule", "known_backbones", "known_tasks", "refuse_quantized",
+           "register_backbone", "register_task", "task_rule"]
 
 EMBEDDING, BODY, HEAD = "embedding", "body", "head"
 
@@ -168,6 +168,16 @@ class Hyper:
         if not isinstance(value, bool):
             raise ConfigError(f"the {self.class_name} config's {key!r} is {value!r}; expected true or false")
         return value
+
+
+def refuse_quantized(class_name: str, config: dict) -> None:
+    """A quantized backbone (``model.quantize("int8")``, keras-hub's ``…_int8`` presets) stores other weights
+    (int8 kernels, scales): counting it as float would be a guess, so it is refused."""
+    dtype = config.get("dtype")
+    text = str(dtype) if isinstance(dtype, dict) else ""
+    if "Quantized" in text or "quantization_config" in config:
+        raise ConfigError(f"this {class_name} is quantized (its dtype policy names quantized layers); the reference "
+                          "counter counts float keras-hub models only: count the preset's float config")
 
 
 BackboneRule = Callable[[Hyper], HubCount]
