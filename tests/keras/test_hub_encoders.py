@@ -11,6 +11,7 @@ config is complete, so the counter needs no workaround; only rebuilding that one
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import json
 import math
@@ -114,9 +115,15 @@ def keras_params(model) -> ParamCount:
     return ParamCount(sizes(model.trainable_weights), sizes(model.non_trainable_weights))
 
 
+@functools.cache
+def backbone_of(family: str):
+    """Each tiny backbone is built once per session (the task tests wrap the same instances)."""
+    return FAMILIES[family]()
+
+
 @pytest.fixture(scope="module", params=sorted(FAMILIES))
 def built(request):
-    return request.param, FAMILIES[request.param]()
+    return request.param, backbone_of(request.param)
 
 
 def test_the_config_alone_gives_keras_count(built):
@@ -194,6 +201,40 @@ def test_a_frozen_backbone_is_all_non_trainable():
     backbone.trainable = False
     assert count_hub(preset_config(backbone)).params == keras_params(backbone) == ParamCount(
         0, backbone.count_params())
+
+
+TASKS = {
+    "BertTextClassifier": ("bert", {"num_classes": 3}),
+    "AlbertTextClassifier": ("albert", {"num_classes": 3}),
+    "RobertaTextClassifier": ("roberta", {"num_classes": 3, "hidden_dim": 5}),
+    "DistilBertTextClassifier": ("distil_bert", {"num_classes": 3}),
+    "DebertaV3TextClassifier": ("deberta_v3", {"num_classes": 3}),
+    "BertMaskedLM": ("bert", {}),
+    "AlbertMaskedLM": ("albert", {}),
+    "DebertaV3MaskedLM": ("deberta_v3", {}),
+    "BartSeq2SeqLM": ("bart", {}),
+    "T5Seq2SeqLM": ("t5", {}),
+    "ResNetImageClassifier": ("resnet_basic", {"num_classes": 3}),
+    "EfficientNetImageClassifier": ("efficientnet_v1", {"num_classes": 3}),
+    "ViTImageClassifier": ("vit", {"num_classes": 3, "intermediate_dim": 5}),
+}
+
+
+@pytest.mark.parametrize("task_class", sorted(TASKS))
+def test_a_task_config_adds_its_head_to_the_backbone(task_class):
+    """Is a whole task config (backbone nested) counted as Keras counts the task, and is each head layer's
+    count what Keras holds in that layer beyond the weights it shares with the backbone (a masked LM's
+    head reads the token embedding backwards; a seq2seq LM's output is that embedding)?"""
+    family, kwargs = TASKS[task_class]
+    backbone = backbone_of(family)
+    task = getattr(keras_hub.models, task_class)(backbone=backbone, preprocessor=None, **kwargs)
+    counted = count_hub(preset_config(task))
+    assert counted.task == task_class and counted.params == keras_params(task)
+    shared = {id(w) for w in backbone.weights}
+    own = {layer.name: sum(math.prod(w.shape) for w in layer.weights if id(w) not in shared)
+           for layer in task.layers if layer is not backbone}
+    heads = {b.name: b.params.total for b in counted.blocks if b.kind == "head"}
+    assert heads == {name: n for name, n in own.items() if n}
 
 
 def _published() -> dict[str, int]:

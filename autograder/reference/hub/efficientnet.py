@@ -149,4 +149,4 @@ def _efficientnet(cfg: Hyper) -> HubCount:
     net.bn("top_bn")
     text = f"EfficientNet: {len(stacks)} stacks of {', '.join(s[7] for s in stacks)} blocks"
     return HubCount("EfficientNetBackbone", "EfficientNet", text, tuple(net.blocks), closed_form(net),
-                    {"C": c0}, preset=preset_named(cfg, PRESETS))
+                    {"C": c0, "F": net.c}, preset=preset_named(cfg, PRESETS))

@@ -95,7 +95,7 @@ def _resnet(cfg: Hyper) -> HubCount:
             _block(net, f"stack{s}_block{b}", f, bottleneck=kind.startswith("bottleneck"), shortcut=first, pre=pre)
     if pre:
         net.bn("post_bn")
-    symbols = {"C": channels(cfg)}
+    symbols = {"C": channels(cfg), "F": net.c}  # F: the features a classifier head reads
     text = (f"ResNet: {kind}, stacks of {widths} filters × {depths} blocks, "
             f"{'pre-activation (v2)' if pre else 'post-activation (v1)'}, {net.convs} convolutions")
     return HubCount("ResNetBackbone", "ResNet", text, tuple(net.blocks), closed_form(net), symbols,
