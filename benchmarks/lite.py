@@ -29,7 +29,7 @@ from jupyter_client.manager import start_new_kernel
 
 from lite import build
 from tests.book import notebook_ui as ui
-from tests.book.cdp import Browser
+from tests.book.browser import OFFLINE, chromium
 
 REPEAT = 3
 NOTEBOOK = "a01_the_question.ipynb"
@@ -63,21 +63,18 @@ def _unmarked(code: str) -> str:
 
 def in_browser(url: str, steps: list[tuple[int, str]], profile: Path) -> dict:
     """One first visit: seconds to an idle kernel, and the check cell's seconds."""
-    browser = Browser(profile, timeout=120, flags=("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",))
-    try:
+    with chromium(profile, OFFLINE, timeout=120) as (page, _):
         start = time.perf_counter()
-        browser.send("Page.navigate", url=url)
-        ui.wait_until_idle(browser, 180)
+        page.goto(url, wait_until="commit")
+        ui.wait_until_idle(page, 180)
         idle = time.perf_counter() - start
         for index, code in steps[:-1]:
             if "answer" in code or "def " in code:
-                ui.type_into(browser, index, code)
-            ui.run(browser, index, 60)
-        check = ui.run(browser, steps[-1][0], 60)
-        assert "✓" in ui.output(browser, steps[-1][0]), ui.output(browser, steps[-1][0])
+                ui.type_into(page, index, code)
+            ui.run(page, index, 60)
+        check = ui.run(page, steps[-1][0], 60)
+        assert "✓" in ui.output(page, steps[-1][0]), ui.output(page, steps[-1][0])
         return {"idle_s": idle, "check_s": check}
-    finally:
-        browser.close()
 
 
 def local(steps: list[tuple[int, str]]) -> dict:

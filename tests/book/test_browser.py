@@ -14,8 +14,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from tests.book.browser import CHROMIUM, chromium, open_quietly, screenshot
 from tests.book.building import HTML, ROOT, published_pages
-from tests.book.cdp import CHROMIUM, Browser, problems
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernels")]
 
@@ -43,17 +43,15 @@ class Visit:
 @pytest.fixture(scope="module")
 def visits(site, tmp_path_factory) -> dict[str, Visit]:
     """Open every published page once in Chromium, and screenshot chapter 1."""
-    browser = Browser(tmp_path_factory.mktemp("chromium-profile"), timeout=120)  # 2 busy cores
-    try:
-        found = {}
-        for page in published_pages():
-            events = browser.open(site + page)
-            found[page] = Visit(problems(events, site.rstrip("/")), browser.evaluate(PAGE_FACTS))
-            if page == CHAPTER_1:
-                browser.screenshot(SCREENSHOT)
-        return found
-    finally:
-        browser.close()
+    found = {}
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), timeout=120) as (page, recorder):  # 2 busy cores
+        for name in published_pages():
+            recorder.clear()
+            open_quietly(page, site + name)
+            found[name] = Visit(recorder.problems(site.rstrip("/")), page.evaluate(PAGE_FACTS))
+            if name == CHAPTER_1:
+                screenshot(page, SCREENSHOT)
+    return found
 
 
 def _report(failures: dict[str, list[str]]) -> str:
@@ -61,8 +59,8 @@ def _report(failures: dict[str, list[str]]) -> str:
 
 
 def test_chromium_is_installed():
-    """Is Debian's chromium there for the browser test (`make browser` installs it)?"""
-    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)"
+    """Is Debian's chromium there for the browser test (`make system` installs it, as root)?"""
+    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: an administrator runs `sudo apt-get install chromium`"
 
 
 def test_every_page_loads_cleanly(visits):

@@ -1,8 +1,8 @@
 """The exercises in the browser, worked as a learner would: from the built book, in headless Chromium.
 
-The book (built with its JupyterLite site, as `make book` does) is served on 127.0.0.1, and the network
-events of the page, its workers (the kernel runs in one) and its service worker are all recorded; no other
-host resolves for Chromium (as IN-BROWSER.md found). From chapter 1 the learner clicks
+The book (built with its JupyterLite site, as `make book` does) is served on 127.0.0.1, and the requests
+of the page, its workers (the kernel runs in one) and its service worker are all recorded (Playwright); no
+other host resolves for Chromium (as IN-BROWSER.md found). From chapter 1 the learner clicks
 "Open in your browser", waits for Python, and works the whole notebook with clicks and Shift+Enter: a
 misconception's number first, then every solution, an endless counting function first too. Then the page is
 reloaded (the work must still be there), and the notebook downloaded and graded as a course would.
@@ -15,7 +15,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 import zipfile
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler
@@ -25,12 +24,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import yaml
+from playwright.sync_api import Page
 
 from autograder.grading import functions, get_question, verdict
 from autograder.grading.misconceptions import CATALOGUE
 from tests.book import notebook_ui as ui
+from tests.book.browser import OFFLINE, Recorder, chromium, open_quietly, screenshot
 from tests.book.building import HTML, ROOT
-from tests.book.cdp import Browser, problems
 from tests.book.serving import serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernels")]
@@ -52,7 +52,7 @@ class Learner:
     typed: dict[int, str] = field(default_factory=dict)  # answer cell index -> the code typed last
     reloaded: dict[int, str] = field(default_factory=dict)
     download: Path | None = None
-    events: list = field(default_factory=list, repr=False)
+    recorded: Recorder = field(default_factory=Recorder, repr=False)
 
 
 class _Site(SimpleHTTPRequestHandler):
@@ -74,25 +74,19 @@ def served_site(built_book):
 @pytest.fixture(scope="module")
 def learner(served_site, tmp_path_factory) -> Learner:
     """Open chapter 1, click the button, work the notebook, reload, download: what happened."""
-    downloads = tmp_path_factory.mktemp("downloads")
-    browser = Browser(tmp_path_factory.mktemp("chromium-profile"), timeout=120,
-                      flags=("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",))
     seen = Learner()
-    try:
-        ui.watch_workers(browser)
-        browser.open(served_site + CHAPTER)
-        ui.click(browser, BUTTON)
-        ui.wait_until_idle(browser, KERNEL_TIMEOUT)
-        seen.url = browser.evaluate("location.href")
-        _work(browser, seen, _notebook(seen.url))
-        browser.screenshot(SCREENSHOT)
-        ui.pump(browser, 8)  # the site autosaves every 5 s
-        ui.reload(browser, KERNEL_TIMEOUT)
-        seen.reloaded = {index: ui.cell_text(browser, index) for index in seen.typed}
-        seen.download = _download(browser, downloads)
-        seen.events = browser.events
-    finally:
-        browser.close()
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), OFFLINE, timeout=120) as (page, recorder):
+        open_quietly(page, served_site + CHAPTER)
+        ui.click(page, BUTTON)
+        ui.wait_until_idle(page, KERNEL_TIMEOUT)
+        seen.url = page.evaluate("location.href")
+        _work(page, seen, _notebook(seen.url))
+        screenshot(page, SCREENSHOT)
+        ui.pump(page, 8)  # the site autosaves every 5 s
+        ui.reload(page, KERNEL_TIMEOUT)
+        seen.reloaded = {index: ui.cell_text(page, index) for index in seen.typed}
+        seen.download = _download(page, tmp_path_factory.mktemp("downloads"))
+        seen.recorded = recorder
     return seen
 
 
@@ -100,7 +94,7 @@ def _notebook(url: str) -> str:
     return parse_qs(urlparse(url).query)["path"][0]
 
 
-def _work(browser: Browser, seen: Learner, name: str) -> None:
+def _work(page: Page, seen: Learner, name: str) -> None:
     """Run every code cell top to bottom, answering as the solution does; before that, a misconception's
     number for the first count question and an endless function for the first function question."""
     released = json.loads((HTML / "lite" / "files" / name).read_text())["cells"]
@@ -112,38 +106,38 @@ def _work(browser: Browser, seen: Learner, name: str) -> None:
             continue
         if meta.get("solution"):
             answer_index, answer_id = index, meta["grade_id"]
-            _answer(browser, seen, index, solved[answer_id])
+            _answer(page, seen, index, solved[answer_id])
             continue
         if not meta.get("grade"):
-            ui.run(browser, index, 60)
+            ui.run(page, index, 60)
             continue
         question = get_question(_question_id(cell))
         if wrong_once.pop(question.kind, False):
-            _try_wrong(browser, seen, question, answer_index, index)
-            _answer(browser, seen, answer_index, solved[answer_id])
-        ui.run(browser, index, 60)
-        seen.outputs[f"{question.kind} {question.id}"] = ui.output(browser, index)
+            _try_wrong(page, seen, question, answer_index, index)
+            _answer(page, seen, answer_index, solved[answer_id])
+        ui.run(page, index, 60)
+        seen.outputs[f"{question.kind} {question.id}"] = ui.output(page, index)
         seen.expected[f"{question.kind} {question.id}"] = "✓ Correct"
 
 
-def _try_wrong(browser: Browser, seen: Learner, question, answer_index: int, check_index: int) -> None:
+def _try_wrong(page: Page, seen: Learner, question, answer_index: int, check_index: int) -> None:
     """A wrong answer first: a misconception's number, or a counting function that never returns."""
     label = f"{question.kind} {question.id} wrong"
     if question.kind == "function":
-        _answer(browser, seen, answer_index, ENDLESS.format(name=question.function_name))
+        _answer(page, seen, answer_index, ENDLESS.format(name=question.function_name))
         seen.expected[label] = functions.TOO_SLOW
     else:
         number = next(n for n in (m.number(question.model, question.asks) for m in CATALOGUE)
                       if n is not None and verdict(question.id, n).mistake)
-        _answer(browser, seen, answer_index, f"answer = {number}")
+        _answer(page, seen, answer_index, f"answer = {number}")
         seen.expected[label] = verdict(question.id, number).mistake
-    ui.run(browser, check_index, 60)
-    seen.outputs[label] = ui.output(browser, check_index)
+    ui.run(page, check_index, 60)
+    seen.outputs[label] = ui.output(page, check_index)
 
 
-def _answer(browser: Browser, seen: Learner, index: int, code: str) -> None:
-    ui.type_into(browser, index, code)
-    ui.run(browser, index, 60)
+def _answer(page: Page, seen: Learner, index: int, code: str) -> None:
+    ui.type_into(page, index, code)
+    ui.run(page, index, 60)
     seen.typed[index] = code
 
 
@@ -164,17 +158,16 @@ def _question_id(cell: dict) -> str:
     return "".join(cell["source"]).split('"')[1]  # check("dense.seed.layer1", answer)
 
 
-def _download(browser: Browser, folder: Path) -> Path | None:
+def _download(page: Page, folder: Path) -> Path | None:
     """File > Download, as a learner hands in; the file once Chromium has written it."""
-    browser.send("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(folder))
-    ui.menu(browser, "File", "Download")
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        done = [p for p in folder.glob("*.ipynb") if p.stat().st_size > 0]
-        if done:
-            return done[0]
-        ui.pump(browser, 0.2)
-    return None
+    with page.expect_download(timeout=30_000) as started:
+        ui.menu(page, "File", "Download")
+    download = started.value
+    if download.failure():
+        return None
+    target = folder / download.suggested_filename
+    download.save_as(target)
+    return target if target.suffix == ".ipynb" and target.stat().st_size > 0 else None
 
 
 def test_the_button_opens_the_chapters_notebook(learner):
@@ -239,8 +232,7 @@ def test_every_request_stays_on_127_0_0_1(learner, served_site):
     """Did the page, its kernel's worker and its service worker ask no other host for anything, and did
     the runtime, the kernel's wheels and this package come from the site itself?"""
     site = served_site
-    requested = {e["params"]["request"]["url"] for e in learner.events
-                 if e.get("method") == "Network.requestWillBeSent"}
+    requested = set(learner.recorded.requests)
     assert requested and all(url.startswith((site, "data:", "blob:")) for url in requested), \
         f"requests outside the site: {sorted(u for u in requested if not u.startswith(site))}"
     unseen = {path.split("?")[0] for path in _Site.served} - {url[len(site) - 1:].split("?")[0] for url in requested}
@@ -251,7 +243,7 @@ def test_every_request_stays_on_127_0_0_1(learner, served_site):
 
 def test_no_console_errors_or_failed_requests(learner, served_site):
     """Did the page and its workers log no error and get no failed request while the learner worked?"""
-    assert not problems(learner.events, served_site.rstrip("/"))
+    assert not learner.recorded.problems(served_site.rstrip("/"))
 
 
 def test_a_screenshot_is_kept(learner):

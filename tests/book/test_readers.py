@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from tests.book.axe import AXE_RUN, axe_source
+from tests.book.browser import chromium, open_quietly
 from tests.book.building import ROOT, published_pages
-from tests.book.cdp import Browser
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("0[0-9]-*.md"))  # the preface and chapters 1–9
 # Words that a chapter may use in another sense: "head" is also a model's output layer ("a new head").
@@ -162,19 +162,15 @@ OVERFLOWS = """[...document.querySelectorAll('.cell_output pre, .cell_output tab
 def readings(site, tmp_path_factory):
     """Each published page, read at each width: what it shows (1280 px), what overflows, and axe's findings."""
     axe = axe_source()
-    browser = Browser(tmp_path_factory.mktemp("chromium-readers"), timeout=120)
     found = {}
-    try:
-        for width in WIDTHS:
-            browser.send("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1,
-                         mobile=width < 600)
-            for page in published_pages():
-                browser.open(site + page)
-                found[page, width] = {"overflows": browser.evaluate(OVERFLOWS),
-                                      "axe": browser.evaluate_async(axe + AXE_RUN),
-                                      **browser.evaluate(READER_FACTS)}
-    finally:
-        browser.close()
+    for width in WIDTHS:
+        with chromium(tmp_path_factory.mktemp("chromium-readers"), timeout=120,
+                      viewport={"width": width, "height": 900}, is_mobile=width < 600) as (page, _):
+            for name in published_pages():
+                open_quietly(page, site + name)
+                found[name, width] = {"overflows": page.evaluate(OVERFLOWS),
+                                      "axe": page.evaluate(axe + AXE_RUN),
+                                      **page.evaluate(READER_FACTS)}
     return found
 
 

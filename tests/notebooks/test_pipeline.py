@@ -11,7 +11,7 @@ import pytest
 
 from autograder.commands import demo
 from autograder.grading.block import CSS_CLASS
-from tests.book.cdp import CHROMIUM, Browser
+from tests.book.browser import chromium, open_quietly, screenshot
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -53,11 +53,11 @@ def test_the_csv_export_has_a_row_per_submission(graded):
 
 
 def test_asking_keras_is_flagged_for_review_not_zeroed(graded):
-    """When an answer cell calls count_params(), does it keep its points, say so in the feedback, and list
-    the question in the export's review column (and only there)?"""
+    """When an answer cell calls count_params(), does it keep its points, list the question in the export's
+    review column, and keep the note out of the learner's feedback (it is for the instructor alone)?"""
     _, course_dir = graded
     report = (course_dir / "feedback" / "used_keras" / "a01_the_question" / "a01_the_question.html").read_text()
-    assert "For review" in report and "count_params()" in report
+    assert "For review" not in report and "count_params()" in report  # the learner's own code, not a note
     with open(course_dir / "grades.csv", newline="") as handle:
         review = {(r["student_id"], r["assignment"]): r["review"] for r in csv.DictReader(handle)}
     expected = {key: " ".join(e.get("review", [])) for e in demo.load_manifest()["submissions"]
@@ -87,24 +87,19 @@ def test_feedback_pages_show_verdicts_not_tracebacks(graded):
         assert all(re.search(rf"\b{code}\b", _visible_text(page)) for code in codes)
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 def test_feedback_blocks_fit_a_phone_screen(graded, tmp_path):
     """At 390 px wide, does every feedback block fit the page (nothing cut off or scrolled sideways)?"""
     _, course_dir = graded
-    browser = Browser(tmp_path / "profile")
-    try:
-        browser.send("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=1, mobile=False)
+    with chromium(tmp_path / "profile", viewport={"width": 390, "height": 844}) as (page, _):
         for assignment in ("a01_the_question", "a06_recurrent"):
-            page = course_dir / "feedback" / "misconceptions" / assignment / f"{assignment}.html"
-            browser.open(page.as_uri())
-            cut = browser.evaluate(f"""[...document.querySelectorAll('.{CSS_CLASS}')].filter(b =>
+            feedback = course_dir / "feedback" / "misconceptions" / assignment / f"{assignment}.html"
+            open_quietly(page, feedback.as_uri())
+            cut = page.evaluate(f"""[...document.querySelectorAll('.{CSS_CLASS}')].filter(b =>
                 b.scrollWidth > b.clientWidth + 1 || b.getBoundingClientRect().right > window.innerWidth + 1
             ).map(b => b.dataset.question)""")
-            count = browser.evaluate(f"document.querySelectorAll('.{CSS_CLASS}').length")
+            count = page.evaluate(f"document.querySelectorAll('.{CSS_CLASS}').length")
             assert count >= 6 and cut == [], (assignment, cut)
-            browser.screenshot(ARTIFACTS / f"feedback-{assignment}-390px.png")
-    finally:
-        browser.close()
+            screenshot(page, ARTIFACTS / f"feedback-{assignment}-390px.png")
 
 
 def test_the_class_report_of_the_sample_class(graded, tmp_path):

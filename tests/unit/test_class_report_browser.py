@@ -2,14 +2,12 @@
 
 Two pages are opened over ``file://``: a synthetic class written by the command with ``--by-student``,
 and a worst case written from hand-made marks (every misconception, the longest answers the grader
-writes, a long student id). Debian's ``chromium`` is driven over the DevTools protocol
-(``tests/book/cdp.py``); without it the tests are skipped. A screenshot of the synthetic class is kept
-in test-artifacts/.
+writes, a long student id). Debian's ``chromium`` is driven by Playwright (``tests/book/browser.py``).
+A screenshot of the synthetic class is kept in test-artifacts/.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,10 +17,9 @@ from autograder.classreport.summary import Mark, Submission, summarize
 from autograder.classreport.synthetic import make_class
 from autograder.cli import main
 from autograder.grading.misconceptions import CATALOGUE
-from tests.book import cdp
+from tests.book.browser import chromium, open_quietly, screenshot
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="chromium is not on PATH")]
+pytestmark = [pytest.mark.slow]
 
 WIDTH = 390
 SCREENSHOT = Path(__file__).resolve().parents[2] / "test-artifacts" / "class-report-390.png"
@@ -55,23 +52,19 @@ def pages(tmp_path_factory) -> dict[str, Path]:
 def visits(pages, tmp_path_factory) -> dict[str, dict]:
     """Each page opened at 390 × 844 CSS pixels as a phone: its problems, widths and what overflows."""
     SCREENSHOT.unlink(missing_ok=True)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cdp, "CHROMIUM", CHROMIUM)
-        browser = cdp.Browser(tmp_path_factory.mktemp("chromium-profile"), timeout=120)
-    try:
-        browser.send("Emulation.setDeviceMetricsOverride", width=WIDTH, height=844, deviceScaleFactor=1, mobile=True)
-        found = {}
-        for name, page in pages.items():
-            events = browser.open(page.as_uri())
-            found[name] = {"problems": cdp.problems(events, "file://"),
-                           "viewport": browser.evaluate("window.innerWidth"),
-                           "scroll": browser.evaluate("document.documentElement.scrollWidth"),
-                           "too_wide": browser.evaluate(TOO_WIDE)}
+    found = {}
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), timeout=120,
+                  viewport={"width": WIDTH, "height": 844}, is_mobile=True) as (page, recorder):
+        for name, path in pages.items():
+            recorder.clear()
+            open_quietly(page, path.as_uri())
+            found[name] = {"problems": recorder.problems("file://"),
+                           "viewport": page.evaluate("window.innerWidth"),
+                           "scroll": page.evaluate("document.documentElement.scrollWidth"),
+                           "too_wide": page.evaluate(TOO_WIDE)}
             if name == "synthetic":
-                browser.screenshot(SCREENSHOT)
-        return found
-    finally:
-        browser.close()
+                screenshot(page, SCREENSHOT)
+    return found
 
 
 @pytest.mark.parametrize("name", ["synthetic", "worst case"])
