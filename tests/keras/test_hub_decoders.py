@@ -193,6 +193,7 @@ def test_real_presets_match_keras_hub_published_counts(path):
         assert published == counted.total
 
 
+@pytest.mark.filterwarnings("ignore:Layer .* does not have a `quantize` method")
 def test_a_quantized_backbone_is_refused_not_counted_as_float():
     """Is a backbone after quantize("int8") (its config's dtype policy names quantized layers) refused, since
     its int8 kernels and scales are not the float count?"""

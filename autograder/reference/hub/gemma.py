@@ -13,6 +13,8 @@ adds two Dense layers after the final norm, ``d·P + P·E``. A Gemma 3 with a vi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...errors import ConfigError
 from ._base import BODY, Block, Hyper, register_backbone, register_task
 from ._blocks import dense, derive, gated_mlp
@@ -75,9 +77,14 @@ _GEMMA3 = Decoder("Gemma 3", names=_NAMES, tied_key=None, tied_default=True, hea
                   extra=_embedding_head, presets=PRESETS)
 
 
+_GEMMA2 = replace(_GEMMA, family="Gemma 2")
+
+
 @register_backbone("GemmaBackbone")
 def _gemma(cfg: Hyper):
-    return count_decoder(cfg, _GEMMA)
+    """Gemma 2 is GemmaBackbone with the post-attention and post-feed-forward norms."""
+    gemma2 = cfg.flag("use_post_attention_norm", False) or cfg.flag("use_post_ffw_norm", False)
+    return count_decoder(cfg, _GEMMA2 if gemma2 else _GEMMA)
 
 
 @register_backbone("Gemma3Backbone")
