@@ -46,11 +46,23 @@ c.Autograde.sanitize_preprocessors = [
 ]
 c.Autograde.autograde_preprocessors = [
     "autograder.nbgrader_plugins.SandboxedExecute",  # in place of Execute
-    IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-    "autograder.nbgrader_plugins.FlagForReview",
+    IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    "autograder.nbgrader_plugins.InertOutputs",  # no script output or raw learner HTML left in the notebook
+    SaveAutoGrades,
+    "autograder.nbgrader_plugins.FlagForReview",  # review notes to review/ASSIGNMENT/STUDENT.json, never the notebook
     AssignLatePenalties, CheckCellMetadata,
 ]
 c.ExportApp.plugin_class = "autograder.nbgrader_plugins.ReviewCsvExport"
+
+# Learner content is inert on every page made from a graded notebook (autograder/inert.py): the feedback page
+# runs no script at all (a strict Content-Security-Policy), and the formgrader's view of a submission, which
+# runs the formgrader's own scripts on the instructor's Jupyter server, shows learner HTML and Markdown
+# cleaned by an allow-list sanitizer (nh3) and no JavaScript output.
+c.GenerateFeedback.exporter_class = "autograder.nbgrader_plugins.InertFeedbackExporter"
+c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.preprocessors = ["autograder.nbgrader_plugins.InertOutputs"]
+c.HTMLExporter.filters = {"markdown2html": "autograder.nbgrader_plugins.markdown2html",
+                          "clean_html": "autograder.inert.clean_html"}
 
 # Per-learner variants: every learner gets their own sizes for each question that varies, drawn from the
 # course secret (.autograder_secret) and the student id; the grader grades each learner on their own.

@@ -10,9 +10,14 @@ instructor runs the usual commands (``nbgrader autograde ASSIGNMENT``, ``generat
   cells the gradebook names, once each, rewritten from the gradebook (:mod:`.trusted.cells`);
 - :class:`SandboxedExecute` (in place of ``Execute``) runs the notebook sandboxed with limits and
   rewrites every test cell's outputs from the verdict decided here (:mod:`.trusted.pipeline`);
-- :class:`FlagForReview` (after ``SaveAutoGrades``) marks answers that asked Keras for the count as
-  needing manual review, with a comment saying why;
-- :class:`ReviewCsvExport` is nbgrader's CSV export with a ``review`` column listing those answers;
+- :class:`FlagForReview` (after ``SaveAutoGrades``) keeps the grader's review notes (an answer that asked
+  Keras for the count, or a classmate's key) for the instructor alone (:mod:`.review_notes`), and marks
+  those answers as needing manual grading in the gradebook (a flag no learner's page shows);
+- :class:`ReviewCsvExport` is nbgrader's CSV export with ``review`` (those answers) and ``review_notes``
+  columns, without terminal control characters;
+- :class:`InertOutputs` (after grading, and in every ``HTMLExporter``) and :class:`InertFeedbackExporter`
+  (``generate_feedback``'s) make learner outputs inert on every page made from a graded notebook
+  (:mod:`.inert`);
 - :class:`Variants` (settings) gives each learner their own numbers; :class:`StampFixed` (first in
   ``GenerateAssignment.preprocessors``) releases an assignment without variants with ``fixed=True``.
   A wrong answer that is right for a classmate's variant is flagged for review as well.
@@ -20,32 +25,37 @@ instructor runs the usual commands (``nbgrader autograde ASSIGNMENT``, ``generat
 
 from __future__ import annotations
 
-import contextlib
+import copy
 import csv
 import re
 from pathlib import Path
 
 import nbformat
-from nbconvert.exporters import NotebookExporter
-from nbgrader.api import Gradebook, MissingEntry
+from jinja2 import pass_context
+from nbconvert.exporters import HTMLExporter, NotebookExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from nbconvert.preprocessors import Preprocessor
+from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins.export import CsvExportPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, List, Unicode
 from traitlets.config import Configurable
 
+from . import review_notes
 from .errors import SandboxError
 from .grading.questions import all_questions
+from .inert import clean_html, inert_outputs, strip_controls, with_policy
 from .secret import SECRET_FILE, course_secret
 from .trusted import cells, pipeline
 from .trusted.execute import Budget, KernelStartError
 from .trusted.sandbox import Limits
 from .trusted.variants import Learner
 
-__all__ = ["FlagForReview", "LenientExporter", "ReviewCsvExport", "SandboxedExecute", "TrustedCells"]
+__all__ = ["FlagForReview", "InertFeedbackExporter", "InertOutputs", "LenientExporter", "ReviewCsvExport",
+           "SandboxedExecute", "TrustedCells", "markdown2html"]
 
 SHOW_CALL = re.compile(r"""\bshow\(\s*["'][^"']+["'](?!\s*,\s*fixed)""")
-REVIEW_MARK = "For review:"  # how FlagForReview's comments begin (pipeline.REVIEW)
 
 
 class LenientExporter(NotebookExporter):
@@ -58,9 +68,10 @@ class LenientExporter(NotebookExporter):
             nb = nbformat.from_dict(repaired)
             nbformat.validate(nb)
         except Exception as err:
-            self.log.error("Submission is not a readable notebook (%s); grading it as empty", str(err)[:200])
+            why = strip_controls(str(err))[:200]  # it may quote the file (its nbformat field, say)
+            self.log.error("Submission is not a readable notebook (%s); grading it as empty", why)
             nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-                f"**This submission could not be read as a Jupyter notebook** ({str(err)[:200]}). "
+                f"**This submission could not be read as a Jupyter notebook** ({why}). "
                 "It was graded as empty.")])
         return self.from_notebook_node(nb, resources, **kw)
 
@@ -70,7 +81,7 @@ class TrustedCells(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         for note in cells.sanitize(nb, _gradebook_specs(resources["nbgrader"])):
-            self.log.warning("%s: %s", resources["nbgrader"]["student"], note)
+            self.log.warning("%s: %s", resources["nbgrader"]["student"], strip_controls(note))
         return nb, resources
 
 
@@ -187,47 +198,76 @@ def _course_secret(config) -> str:
 
 
 class FlagForReview(NbGraderPreprocessor):
-    """Mark answers that asked Keras for the count as needing manual review (score unchanged)."""
+    """Keep the grader's review notes for the instructor alone (:mod:`.review_notes`: not in the notebook or
+    a gradebook comment, which learners see), and mark those answers as needing manual grading (score
+    unchanged) so that the formgrader lists them. Run for every notebook: a regrade clears old notes."""
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
-        review = resources.get("autograder_review") or {}
-        if not review:
-            return nb, resources
-        with Gradebook(info["db_url"]) as gradebook:
-            for grade_id, text in review.items():
-                gradebook.find_grade(grade_id, info["notebook"], info["assignment"], info["student"]
-                                     ).needs_manual_grade = True
-                with contextlib.suppress(MissingEntry):
-                    gradebook.find_comment(f"{grade_id}-answer", info["notebook"], info["assignment"],
-                                           info["student"]).auto_comment = text
-            gradebook.db.commit()
+        notes = resources.get("autograder_review") or {}
+        review_notes.update(CourseDirectory(config=self.config).root, info["assignment"], info["student"],
+                            info["notebook"], notes)
+        if notes:
+            with Gradebook(info["db_url"]) as gradebook:
+                for grade_id in notes:
+                    gradebook.find_grade(grade_id, info["notebook"], info["assignment"], info["student"]
+                                         ).needs_manual_grade = True
+                gradebook.db.commit()
         return nb, resources
 
 
 class ReviewCsvExport(CsvExportPlugin):
-    """nbgrader's CSV export, with a ``review`` column: the autograded answers flagged for review."""
+    """nbgrader's CSV export with ``review`` (the answers flagged for review, by test cell) and
+    ``review_notes`` (why) columns; no cell keeps a terminal control character."""
 
     def export(self, gradebook):
         super().export(gradebook)
-        flagged = _flagged(gradebook)
+        root = CourseDirectory(config=self.config).root
         with open(self.to or "grades.csv", newline="") as handle:
             rows = list(csv.reader(handle))
-        rows[0].append("review")
+        rows[0] += ["review", "review_notes"]
         student, assignment = rows[0].index("student_id"), rows[0].index("assignment")
         for row in rows[1:]:
-            row.append(" ".join(flagged.get((row[student], row[assignment]), [])))
+            notes = [item for found in review_notes.read(root, row[assignment], row[student]).values()
+                     for item in found.items()]
+            row += [" ".join(grade_id for grade_id, _ in notes), " | ".join(f"{gid}: {note}" for gid, note in notes)]
         with open(self.to or "grades.csv", "w", newline="") as handle:
-            csv.writer(handle).writerows(rows)
+            csv.writer(handle).writerows([[strip_controls(cell) for cell in row] for row in rows])
 
 
-def _flagged(gradebook) -> dict[tuple[str, str], list[str]]:
-    """(student, assignment) → the test cells whose answer was flagged (:class:`FlagForReview`'s comments)."""
-    flagged: dict[tuple[str, str], list[str]] = {}
-    for assignment in gradebook.assignments:
-        for submission in assignment.submissions:
-            for notebook in submission.notebooks:
-                names = [c.name.removesuffix("-answer") for c in notebook.comments
-                         if (c.auto_comment or "").startswith(REVIEW_MARK)]
-                flagged.setdefault((submission.student.id, assignment.name), []).extend(names)
-    return flagged
+class InertOutputs(Preprocessor):
+    """Learner outputs made inert (:func:`.inert.inert_outputs`): after grading, and before a page is made."""
+
+    enabled = Bool(True, help="Make outputs inert (nbconvert's preprocessors are off unless enabled).").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        inert_outputs(nb)
+        return nb, resources
+
+
+@pass_context
+def markdown2html(context, source: str) -> str:
+    """nbconvert's Markdown to HTML (a cell's attachments inline), then cleaned: a Jinja filter for pages."""
+    cell = context.get("cell") or {}
+    attachments = cell.get("attachments", {}) if hasattr(cell, "get") else {}
+    return clean_html(MarkdownWithMath(renderer=IPythonRenderer(escape=False, attachments=attachments)).render(source))
+
+
+class InertFeedbackExporter(HTMLExporter):
+    """nbgrader's feedback page, inert: outputs made inert, HTML and Markdown cleaned, SVG shown as an image,
+    nbconvert's MathJax loader left out (the course's notebooks have no math), and the Content-Security-Policy
+    of :mod:`.inert` first in ``<head>``: the page runs no script at all."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sanitize_html, self.skip_svg_encoding = True, False
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield from {"markdown2html": markdown2html, "clean_html": clean_html}.items()
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        nb = copy.deepcopy(nb)
+        inert_outputs(nb)
+        output, resources = super().from_notebook_node(nb, resources, **kw)
+        return with_policy(output), resources

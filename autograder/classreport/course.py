@@ -9,12 +9,15 @@ one creates it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .. import review_notes
 from ..course import quiet_environment
 from ..errors import ConfigError
-from .summary import Submission
+from ..inert import strip_controls
+from .summary import Mark, Submission
 from .verdicts import read_notebooks
 
 __all__ = ["CONFIG", "Roll", "course_directory", "read_class", "read_gradebook"]
@@ -51,15 +54,29 @@ def course_directory(root: Path | None = None):
 
 
 def read_class(coursedir, assignment: str, ids: dict[str, str]) -> list[Submission]:
-    """Every submission of the assignment in the gradebook, with the marks of its graded notebook(s)
-    (``ids``: grade id → question id, for verdicts that do not name their question)."""
+    """Every submission of the assignment in the gradebook, with the marks of its graded notebook(s) and
+    the grader's review notes (``ids``: grade id → question id, for verdicts that do not name their question)."""
     roll = read_gradebook(coursedir, assignment)
     submissions = []
     for student in sorted(roll.scores):
         folder = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
         marks = read_notebooks((folder / f"{name}.ipynb" for name in roll.notebooks), ids)
-        submissions.append(Submission(student, *roll.scores[student], marks))
+        notes = _notes(review_notes.read(coursedir.root, assignment, student), ids)
+        submissions.append(Submission(student, *roll.scores[student], _flagged(marks, notes), tuple(notes.items())))
     return submissions
+
+
+def _notes(found: review_notes.Notes, ids: Mapping[str, str]) -> dict[str, str]:
+    """Question id → the review note on its answer."""
+    return {ids.get(grade_id, grade_id): strip_controls(note) for notes in found.values()
+            for grade_id, note in notes.items()}
+
+
+def _flagged(marks: dict[str, Mark] | None, notes: Mapping[str, str]) -> dict[str, Mark] | None:
+    """The marks, each answer with a review note flagged."""
+    if not marks or not notes:
+        return marks
+    return {question: replace(mark, review=mark.review or question in notes) for question, mark in marks.items()}
 
 
 def read_gradebook(coursedir, assignment: str) -> Roll:

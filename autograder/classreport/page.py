@@ -1,7 +1,8 @@
 """The report as one self-contained HTML page: no external CSS, script or font; the chart inline as a
 base64 PNG. It reads on a 390 px phone: questions are stacked cards, and on a narrow screen each table
 row becomes a small card of its own, every value labelled (``data-label``). Every value from a notebook
-(answers, codes, ids) is escaped, and a Content-Security-Policy forbids scripts and any load.
+(answers, codes, ids) is escaped and stripped of terminal control characters, and a Content-Security-Policy
+(:data:`autograder.inert.CSP`) forbids scripts and any load.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from ..inert import CSP, strip_controls
 from .summary import ClassReport, QuestionSummary, Submission, WrongAnswer, title
 
 __all__ = ["render"]
@@ -31,7 +33,6 @@ tr{border-bottom:1px solid #ddd;padding:.35rem 0}td,td.n{border:0;padding:.05rem
 td[data-label]::before{content:attr(data-label) ": ";font-weight:600}
 table.pairs td:nth-child(-n+2){display:inline-block;margin-right:1.25rem}}
 """
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 def render(report: ClassReport, chart: bytes, by_student: bool = False) -> str:
@@ -124,8 +125,16 @@ def _code(code: str) -> str:
 
 def _students(report: ClassReport) -> str:
     order = [q.question for q in report.questions]
-    rows = [[escape(s.student), _score(s), _student_codes(s, order)] for s in report.submissions]
-    return f"<h2>By student</h2>\n{_table(['Student', 'Score', 'Misconceptions'], rows, (1,), pairs=True)}"
+    rows = [[escape(strip_controls(s.student)), _score(s), _student_codes(s, order), _notes(s)]
+            for s in report.submissions]
+    columns = ["Student", "Score", "Misconceptions", "For review"]
+    return f"<h2>By student</h2>\n{_table(columns, rows, (1,), pairs=True)}"
+
+
+def _notes(s: Submission) -> str:
+    """The grader's review notes on a submission (instructors only: this section names learners)."""
+    items = "".join(f"<li><code>{escape(question)}</code>: {escape(note)}</li>" for question, note in s.notes)
+    return f"<ul>{items}</ul>" if items else NO_VALUE
 
 
 def _score(s: Submission) -> str:

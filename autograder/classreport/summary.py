@@ -24,7 +24,7 @@ class Mark:
     correct: bool
     answer: str = ""  # the learner's answer as the grader read it; "" when none was recorded
     mistake: str | None = None  # the misconception code the wrong answer shows, if one was diagnosed
-    review: bool = False  # flagged for an instructor to look at
+    review: bool = False  # flagged for an instructor to look at (the note is in Submission.notes)
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Submission:
     score: float | None  # None when the gradebook holds no grade for it
     max_score: float | None
     marks: Mapping[str, Mark] | None  # question id → mark; None when there is no readable graded notebook
+    notes: tuple[tuple[str, str], ...] = ()  # (question id, the grader's review note), for the instructor
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from .. import review_notes
 from ..course import quiet_environment
 from .course import CONFIG, REPOSITORY, course_directory
 from .verdicts import VERDICT_MIME
@@ -40,12 +41,16 @@ def verdict(question: str, correct: bool, answer: str = "", mistake: str | None 
 
 
 def write_notebook(path: Path, records: Sequence[dict], grade_ids: Sequence[str] = ()) -> None:
-    """A graded notebook with one test cell per verdict record (``grade_ids``: the cells' own, when the
-    records do not say, as when the notebook could not be run)."""
+    """A graded notebook ``<root>/autograded/STUDENT/ASSIGNMENT/NOTEBOOK.ipynb`` with one test cell per verdict
+    record (``grade_ids``: the cells' own, when the records do not say, as when the notebook could not be
+    run); the records' review notes go where the grader keeps them, for the instructor alone."""
     ids = list(grade_ids) or [r["grade_id"] for r in records]
-    cells = [_test_cell(record, grade_id) for record, grade_id in zip(records, ids, strict=True)]
+    shown = [{k: v for k, v in record.items() if k != "review"} for record in records]
+    cells = [_test_cell(record, grade_id) for record, grade_id in zip(shown, ids, strict=True)]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
+    notes = {grade_id: r["review"] for r, grade_id in zip(records, ids, strict=True) if r.get("review")}
+    review_notes.update(path.parents[3], path.parent.name, path.parents[1].name, path.stem, notes)
 
 
 def _test_cell(record: dict, grade_id: str) -> dict:

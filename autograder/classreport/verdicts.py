@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ..inert import strip_controls
 from .summary import Mark
 
 __all__ = ["VERDICT_MIME", "read_marks", "read_notebooks"]
@@ -84,8 +85,8 @@ def _verdict(cell: dict) -> dict | None:
 def _mark(record: dict, fallback: str) -> Mark:
     """A mark from a verdict record; ``fallback`` names the question when the record does not."""
     question, answer, mistake = record.get("question"), record.get("answer"), record.get("mistake")
-    return Mark(question if isinstance(question, str) and question else fallback,
+    return Mark(strip_controls(question) if isinstance(question, str) and question else fallback,
                 record.get("correct") is True,
-                answer if isinstance(answer, str) else "",
-                mistake if isinstance(mistake, str) and mistake else None,
-                record.get("review") is not None)
+                strip_controls(answer) if isinstance(answer, str) else "",
+                strip_controls(mistake) if isinstance(mistake, str) and mistake else None,
+                record.get("review") is not None)  # notebooks graded before notes left them

@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import review_notes
 from . import cluster, gradebook
 from .plan import Plan, plan
 from .private import CONFIG_FILE, load_config
@@ -143,6 +144,7 @@ class Course:
         gradebook.record(book, assignment, outcome.student, coursedir.get_existing_timestamp(src), outcome.graded)
         _place(Path(coursedir.format_path(coursedir.autograded_directory, outcome.student, assignment)),
                outcome.files)
+        review_notes.write(coursedir.root, assignment, outcome.student, outcome.review)
         score, max_score = gradebook.score(book, assignment, outcome.student)
         return Record(outcome.student, "graded", score, max_score, outcome.seconds, outcome.attempt, outcome.worker)
 

@@ -24,6 +24,7 @@ import time
 import traceback
 from pathlib import Path
 
+from .. import review_notes
 from ..course import SECRET_FILE
 from . import gradebook
 from .tasks import Outcome, Task, read_folder, write_folder
@@ -78,7 +79,8 @@ def _grade(task: Task, root: Path) -> Outcome:
     with Gradebook(db_url, course_id) as private:
         graded = gradebook.snapshot(private, task.assignment, task.student)
     autograded = Path(config.CourseDirectory.root) / _dest(config, task)
-    return Outcome(task.student, ok=True, graded=graded, files=read_folder(autograded), log=log)
+    return Outcome(task.student, ok=True, graded=graded, files=read_folder(autograded), log=log,
+                   review=review_notes.read(config.CourseDirectory.root, task.assignment, task.student))
 
 
 def _private_course(task: Task, root: Path):

@@ -55,6 +55,7 @@ class Outcome:
     fatal: bool = False  # a failure of the grading set-up, not of this submission: stop the run
     graded: dict | None = None  # gradebook.snapshot() of the private gradebook after grading
     files: Files = field(default_factory=dict)  # the autograded folder, relative to it
+    review: dict = field(default_factory=dict)  # the review notes the grading wrote (autograder.review_notes)
     log: str = ""  # nbgrader's warnings and errors
     seconds: float = 0.0
     worker: str = ""

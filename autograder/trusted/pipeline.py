@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import html
 import secrets
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -93,10 +92,12 @@ class Result:
         return self.max_points if self.correct else 0.0
 
     def record(self) -> dict:
-        """The verdict as data, kept in the graded notebook (``VERDICT_MIME``) for class reports."""
+        """The verdict as data, kept in the graded notebook (``VERDICT_MIME``) for class reports. Not the
+        review note: a graded notebook is the learner's feedback page, the note is for the instructor alone
+        (``FlagForReview`` keeps it in :mod:`autograder.review_notes`)."""
         return {"question": self.question, "grade_id": self.grade_id, "correct": self.correct,
                 "points": self.points, "max_points": self.max_points, "mistake": self.mistake,
-                "answer": self.answer, "review": self.review}
+                "answer": self.answer}
 
 
 def case_seed(secret: str, *parts: str) -> str:
@@ -186,11 +187,9 @@ def _review(nb, question: Question) -> str | None:
 
 def _outputs(result: Result) -> list:
     """The test cell's outputs, from the verdict alone: the feedback block (and the verdict as data);
-    for a wrong answer, one short error line, which is what makes nbgrader score the cell 0."""
+    for a wrong answer, one short error line, which is what makes nbgrader score the cell 0. Never the
+    review note (learners see these outputs)."""
     shown = block.bundle(result.verdict)
-    if result.review:
-        shown = {"text/html": shown["text/html"] + f"<p><em>{html.escape(result.review)}</em></p>",
-                 "text/plain": f"{shown['text/plain']}\n{result.review}"}
     outputs = [nbformat.v4.new_output("display_data", data={**shown, VERDICT_MIME: result.record()})]
     if not result.correct:
         outputs.append(nbformat.v4.new_output("error", ename="NotYet", evalue=result.feedback,
