@@ -261,6 +261,13 @@ def _literal(node) -> bool:
 
 
 PUBLISHED = _published()
+# keras-hub 0.32 publishes SAM large's count under sam_huge_sa1b and SAM huge's under sam_large_sa1b.
+SAM_SWAPPED = {"sam_large_sa1b": "sam_huge_sa1b", "sam_huge_sa1b": "sam_large_sa1b"}
+
+
+def _segmenter(stem: str):
+    backbone = json.loads((FIXTURES / f"{stem}.json").read_text())
+    return count_hub({"class_name": "SAMImageSegmenter", "config": {"backbone": backbone}})
 IMAGENET_HEAD = 1280 * 1000 + 1000  # EfficientNet-B0's ImageClassifier: Dense(1000) on 1280 pooled features
 
 
@@ -268,9 +275,8 @@ def _published_part(stem: str, counted) -> int:
     """What keras-hub's published number counts, where it is not the backbone's total (each reason checked)."""
     if stem == "whisper_tiny_en":  # trainable only: the frozen 1500 × 384 encoder position table left out
         return counted.params.trainable
-    if stem == "sam_base_sa1b":  # the segmenter's count: backbone plus the mask decoder it calls
-        return count_hub({"class_name": "SAMImageSegmenter", "config": {"backbone": json.loads(
-            (FIXTURES / "sam_base_sa1b.json").read_text())}}).total
+    if stem.startswith("sam_"):  # the segmenter's count: backbone plus the mask decoder it calls
+        return _segmenter(SAM_SWAPPED.get(stem, stem)).total
     if stem == "efficientnet_b0_ra_imagenet":  # the classifier's trainable weights: no BatchNorm statistics
         return counted.params.trainable + IMAGENET_HEAD
     return counted.total
@@ -288,7 +294,8 @@ def test_real_presets_match_keras_hub_published_counts(path):
 def test_published_counts_that_differ_from_the_backbone_differ_by_what_they_leave_out():
     """Are the presets whose published number is not the backbone's total off by exactly the part named: the
     frozen Whisper position table, SAM's mask decoder, EfficientNet's BatchNorm statistics and ImageNet head,
-    and the output table of T5 1.1 small (published as if tied; FLAN-T5 small, the same shape, untied)?"""
+    the output table of T5 1.1 small (published as if tied; FLAN-T5 small, the same shape, untied), and SAM
+    large's and huge's numbers, each published under the other's name?"""
     whisper = count_hub(FIXTURES / "whisper_tiny_en.json")
     assert whisper.total - PUBLISHED["whisper_tiny_en"] == 1500 * 384 == whisper.params.non_trainable
     assert PUBLISHED["whisper_tiny_multi"] == count_hub(FIXTURES / "whisper_tiny_multi.json").total
@@ -297,3 +304,6 @@ def test_published_counts_that_differ_from_the_backbone_differ_by_what_they_leav
     flan = count_hub(FIXTURES / "flan_small_multi.json")
     assert not flan.tied and PUBLISHED["flan_small_multi"] == flan.total
     assert PUBLISHED["t5_1.1_small"] == flan.total - flan.symbols["V"] * flan.symbols["d"]
+    large, huge = _segmenter("sam_large_sa1b"), _segmenter("sam_huge_sa1b")
+    assert large.total < huge.total and PUBLISHED["sam_large_sa1b"] > PUBLISHED["sam_huge_sa1b"]
+    assert (PUBLISHED["sam_large_sa1b"], PUBLISHED["sam_huge_sa1b"]) == (huge.total, large.total)

@@ -28,7 +28,9 @@ from .vit_det import vit_det_count
 
 __all__ = ["nested"]
 
-PRESETS = {"sam_base_sa1b": {"L": 12, "d": 768, "h": 12, "S": 64, "H": 256}}
+PRESETS = {"sam_base_sa1b": {"L": 12, "d": 768, "h": 12, "S": 64, "H": 256},
+           "sam_large_sa1b": {"L": 24, "d": 1024, "h": 16, "S": 64, "H": 256},
+           "sam_huge_sa1b": {"L": 32, "d": 1280, "h": 16, "S": 64, "H": 256}}
 
 
 def nested(cfg: Hyper, key: str, class_name: str) -> Hyper:
