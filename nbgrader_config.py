@@ -66,9 +66,14 @@ c.HTMLExporter.filters = {"markdown2html": "autograder.nbgrader_plugins.markdown
 
 # Per-learner variants: every learner gets their own sizes for each question that varies, drawn from the
 # course secret (.autograder_secret) and the student id; the grader grades each learner on their own.
-# The learner's kernel needs their key: a JupyterHub sets it per user (see README, "Per-learner numbers").
+# The learner's kernel needs their key (AUTOGRADER_LEARNER_KEY). Until this says how keys reach the learners,
+# every assignment uses the book's numbers (generate_assignment prints which numbers each assignment uses):
+c.Variants.keys = ""  # "jupyterhub" (c.Spawner.environment, see README "Per-learner numbers") or "handed-out"
+# A submission whose notebook shows the book's numbers (worked without a key) while variants are on is flagged
+# for review; "book" grades it on the book's numbers instead of the learner's own:
+c.Variants.without_key = "flag"
+c.Variants.enabled = True  # False: the book's numbers everywhere, even with keys handed out
 # To give everyone the book's numbers in some assignments, list them here BEFORE releasing them:
-c.Variants.enabled = True
 c.Variants.fixed = []  # e.g. ["a01_the_question"]
 from nbgrader.converters import GenerateAssignment  # noqa: E402
 

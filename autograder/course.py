@@ -83,6 +83,8 @@ def _config(course_root: Path, timeout: int | None, stock: bool = False, variant
             config.Autograde[name] = Autograde.class_traits()[name].default()
     if not variants:  # everyone gets the book's numbers (sample submissions answer with them)
         config.Variants.enabled = False
+    elif not config.Variants.get("keys"):  # the tests and benchmarks hand each learner their key themselves
+        config.Variants.keys = "handed-out"
     config.CourseDirectory.root = str(course_root)
     config.CourseDirectory.db_url = f"sqlite:///{course_root / 'gradebook.db'}"
     config.CourseDirectory.source_directory = "solutions"

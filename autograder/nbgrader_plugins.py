@@ -39,7 +39,7 @@ from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins.export import CsvExportPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Bool, Float, Integer, List, Unicode
+from traitlets import Bool, Enum, Float, Integer, List, Unicode
 from traitlets.config import Configurable
 
 from . import review_notes
@@ -50,7 +50,7 @@ from .secret import SECRET_FILE, course_secret
 from .trusted import cells, pipeline
 from .trusted.execute import Budget, KernelStartError
 from .trusted.sandbox import Limits
-from .trusted.variants import Learner
+from .trusted.variants import Learner, numbers_seen_in
 
 __all__ = ["FlagForReview", "InertFeedbackExporter", "InertOutputs", "LenientExporter", "ReviewCsvExport",
            "SandboxedExecute", "TrustedCells", "markdown2html"]
@@ -132,9 +132,10 @@ class SandboxedExecute(NbGraderPreprocessor):
             raise ValueError(f"test cells {unknown} of {info['assignment']} have no question in the autograder "
                              "package, so they cannot be graded outside the kernel")
         variants = Variants(config=self.config)
-        learner = Learner.in_course(settings.secret, info["student"],
-                                    variants.roster or _roster(info["db_url"], self.config),
-                                    variants.on(info["assignment"]))
+        learner, unkeyed = Learner.submitted(settings.secret, info["student"],
+                                             variants.roster or _roster(info["db_url"], self.config),
+                                             variants.on(info["assignment"]), seen=_seen(info, self.config),
+                                             without_key=variants.without_key)
         try:
             results = pipeline.grade(nb, Path(resources["metadata"]["path"]), questions, settings,
                                      who=f"{info['assignment']}/{info['student']}", learner=learner)
@@ -142,7 +143,8 @@ class SandboxedExecute(NbGraderPreprocessor):
             self.log.error("%s: %s; every test cell scores 0", info["student"], err)
             pipeline.fail_all(nb, f"Not graded: {err}.")
             return nb, resources
-        resources["autograder_review"] = {r.grade_id: r.review for r in results if r.review}
+        resources["autograder_review"] = {r.grade_id: " ".join(filter(None, (r.review, unkeyed)))
+                                          for r in results if r.review or unkeyed}
         return nb, resources
 
     def _settings(self) -> pipeline.Settings:
@@ -157,8 +159,17 @@ class Variants(Configurable):
     """Per-learner variants: each learner's own sizes for every question that varies (see
     autograder/grading/variants.py). Keys come from the course secret and the student id."""
 
-    enabled = Bool(True, help="Give each learner their own numbers (False: everyone gets the book's).").tag(
+    enabled = Bool(True, help=("Give each learner their own numbers, once c.Variants.keys says how learner keys "
+                               "reach the learners' kernels (False: everyone gets the book's numbers).")).tag(
         config=True)
+    keys = Enum(["", "jupyterhub", "handed-out"], "", help=(
+        "How each learner's key (AUTOGRADER_LEARNER_KEY) reaches their kernel: jupyterhub (c.Spawner.environment, "
+        "see the README) or handed-out (python -m autograder keys). Empty: keys are not handed out, so every "
+        "assignment uses the book's numbers, whatever c.Variants.enabled says.")).tag(config=True)
+    without_key = Enum(["flag", "book"], "flag", help=(
+        "A submission whose show() cells show the book's numbers while variants are on (worked without a key): "
+        "flag (graded on the learner's own numbers, flagged for review) or book (graded on the book's numbers, "
+        "flagged too). Book trusts what the notebook says it showed.")).tag(config=True)
     fixed = List(Unicode(), help=("Assignments whose questions use the book's numbers for everyone. Set it before "
                                   "releasing them: the released show() cells are stamped fixed=True.")).tag(config=True)
 
@@ -167,7 +178,15 @@ class Variants(Configurable):
         config=True)
 
     def on(self, assignment: str) -> bool:
-        return self.enabled and assignment not in self.fixed
+        return self.enabled and bool(self.keys) and assignment not in self.fixed
+
+    def mode(self, assignment: str) -> str:
+        """Which numbers an assignment uses, in one line (generate_assignment and release print it)."""
+        if self.on(assignment):
+            return f"each learner's own numbers (keys: {self.keys})"
+        why = ("c.Variants.fixed" if assignment in self.fixed else "c.Variants.enabled = False" if not self.enabled
+               else "c.Variants.keys is not set: learner keys are not handed out")
+        return f"the book's numbers for everyone ({why})"
 
 
 class StampFixed(NbGraderPreprocessor):
@@ -175,12 +194,22 @@ class StampFixed(NbGraderPreprocessor):
     learner's kernel shows and checks the book's numbers even where a learner key is set."""
 
     def preprocess(self, nb, resources):
-        if Variants(config=self.config).on(resources["nbgrader"]["assignment"]):
+        variants, assignment = Variants(config=self.config), resources["nbgrader"]["assignment"]
+        self.log.info("%s: %s", assignment, variants.mode(assignment))
+        if variants.enabled and assignment not in variants.fixed:  # without keys: no key, the book's numbers
             return nb, resources
         for cell in nb.cells:
             if cell.cell_type == "code":
                 cell.source = SHOW_CALL.sub(r"\g<0>, fixed=True", cell.source)
         return nb, resources
+
+
+def _seen(info: dict, config) -> str | None:
+    """Whose numbers the notebook showed the learner, from its show() outputs as submitted (before nbgrader
+    cleared them): "book", "own" or None."""
+    coursedir = CourseDirectory(config=config)
+    folder = coursedir.format_path(coursedir.submitted_directory, info["student"], info["assignment"])
+    return numbers_seen_in(Path(folder) / f"{info['notebook']}.ipynb")
 
 
 def _roster(db_url: str, config) -> list[str]:

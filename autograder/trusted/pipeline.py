@@ -15,8 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass, field, replace
-from functools import partial
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -31,7 +30,7 @@ from .cells import test_cells
 from .execute import NOT_RUN, Budget, run_notebook
 from .functions import grade_function
 from .sandbox import Limits, Sandbox, SandboxError, available
-from .variants import COPY_NOTE, COPY_REVIEW, Learner, copied_from, render_prompts
+from .variants import Learner, render_prompts, review_copies
 
 __all__ = ["VERDICT_MIME", "Result", "Settings", "case_seed", "fail_all", "grade"]
 
@@ -122,9 +121,8 @@ def grade(nb, cwd: Path, questions: dict[str, Question], settings: Settings, *, 
         nb.cells[index].source = source
     _compact_errors(nb)
     render_prompts(nb, asked, learner)
-    results = [_judge(nb, index, asked[gid], cwd=cwd, settings=settings, who=who,
-                      copied=partial(copied_from, base=questions[gid], learner=learner))
-               for gid, index in tests.items()]
+    results = review_copies([_judge(nb, index, asked[gid], cwd=cwd, settings=settings, who=who)
+                             for gid, index in tests.items()], questions, learner)
     for result, index in zip(results, tests.values(), strict=True):
         nb.cells[index].outputs = _outputs(result)
     return results
@@ -150,7 +148,7 @@ def fail_all(nb, feedback: str) -> None:
         nb.cells[index].outputs = _outputs(Result("", 0.0, Verdict.said("", False, feedback)))
 
 
-def _judge(nb, index: int, question: Question, *, cwd: Path, settings: Settings, who: str, copied) -> Result:
+def _judge(nb, index: int, question: Question, *, cwd: Path, settings: Settings, who: str) -> Result:
     cell = nb.cells[index]
     points = float(cell.metadata["nbgrader"].get("points", question.points))
     not_run = next((o for o in cell.outputs if o.get("ename") == NOT_RUN), None)
@@ -165,10 +163,6 @@ def _judge(nb, index: int, question: Question, *, cwd: Path, settings: Settings,
         found = (verdict(question, captured.value) if captured.found
                  else Verdict.said(question.id, False, f"Not yet: {captured.problem}"))
         answer = describe(captured.value) if captured.found else ""
-        whose = copied(question, value=captured.value) if captured.found and not found.correct else None
-        if whose:
-            found = replace(found, feedback=f"{found.feedback}\n{COPY_NOTE}", hint=f"{found.hint} {COPY_NOTE}".strip())
-            review = COPY_REVIEW.format(whose=whose)
     return Result(question.grade_id, points, found, review, answer)
 
 

@@ -31,7 +31,7 @@ from ..grading.variants import learner_key
 
 SHOW_CALL = re.compile(r"""^\s*(?:\w+\s*=\s*)?(?:autograder\.)?show\(\s*(["'])([^"']+)\1""", re.MULTILINE)
 __all__ = ["BOOK", "COPY_NOTE", "Learner", "Match", "copied_from", "copy_notes", "match", "numbers_seen",
-           "render_prompts", "review_copies", "without_key_note"]
+           "numbers_seen_in", "render_prompts", "review_copies", "without_key_note"]
 
 BOOK = "the book's"  # whose numbers an answer matches when they are no learner's
 COPY_NOTE = ("This number is the answer for other numbers than yours (another learner's variant of this question, "
@@ -69,6 +69,20 @@ class Learner:
         if not enabled:
             return cls(student)
         return cls(student, learner_key(secret, student), tuple((s, learner_key(secret, s)) for s in roster))
+
+    @classmethod
+    def submitted(cls, secret: str, student: str, roster: list[str], enabled: bool, *, seen: str | None,
+                  without_key: str = "flag") -> tuple[Learner, str | None]:
+        """A course's learner for one submission, and the instructor's note if it was worked without a key
+        (``seen``: :func:`numbers_seen` of the notebook as submitted, "book"): graded on the book's numbers
+        when ``without_key`` is "book", else on their own numbers; flagged either way, never silently zeroed."""
+        learner = cls.in_course(secret, student, roster, enabled)
+        if not enabled or seen != "book":
+            return learner, None
+        why = "its show() cells, as submitted, show the book's numbers"
+        if without_key == "book":
+            return cls(student), without_key_note(why, graded_on_book=True)
+        return learner, without_key_note(why, graded_on_book=False)
 
     def questions(self, questions: dict[str, Question]) -> dict[str, Question]:
         """Each question as this learner was asked it."""
@@ -215,6 +229,14 @@ def numbers_seen(nb) -> str | None:
             if cell.cell_type == "code" and SHOW_CALL.search(cell.source)
             for output in cell.get("outputs", []) for text in _texts(output) for found in _WHOSE.finditer(text)}
     return None if not seen else "book" if seen == {True} else "own"
+
+
+def numbers_seen_in(path) -> str | None:
+    """:func:`numbers_seen` of a submitted notebook file (None if it cannot be read)."""
+    try:
+        return numbers_seen(nbformat.read(path, as_version=4))
+    except Exception:  # not a notebook, or missing: graded as it is elsewhere, no verdict on its numbers here
+        return None
 
 
 def _texts(output) -> list[str]:
