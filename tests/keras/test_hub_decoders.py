@@ -43,6 +43,9 @@ FAMILIES = {
     "qwen3": ("Qwen3Backbone", {**GQA, "head_dim": 6}),
     "qwen_moe": ("QwenMoeBackbone", {**GQA, **MOE, "moe_intermediate_dim": 8, "shared_expert_intermediate_dim": 12,
                                      "mlp_only_layers": [1]}),
+    # keras-hub 0.32 gives every QwenMoe layer index 0: with 0 in mlp_only_layers, all layers are dense.
+    "qwen_moe_dense": ("QwenMoeBackbone", {**GQA, **MOE, "moe_intermediate_dim": 8,
+                                           "shared_expert_intermediate_dim": 12, "mlp_only_layers": [0]}),
     "qwen3_moe": ("Qwen3MoeBackbone", {**GQA, **MOE, "head_dim": 6, "moe_intermediate_dim": 8,
                                        "decoder_sparse_step": 2}),
     "gemma": ("GemmaBackbone", {**GQA, "head_dim": 4}),
@@ -154,6 +157,13 @@ def test_active_parameters_are_a_model_with_top_k_experts(family):
     expected = narrow.count_params() - _router_weights(narrow) + _router_weights(whole)
     counted = count_hub(preset_config(whole))
     assert counted.moe and counted.active == expected < counted.total
+
+
+def test_a_mixture_of_experts_without_sparse_layers_is_dense():
+    """Is a QwenMoe whose every layer keras-hub builds dense (0 in mlp_only_layers) counted as a dense model,
+    all of it active?"""
+    counted = count_hub(preset_config(build("qwen_moe_dense")))
+    assert not counted.moe and counted.active == counted.total
 
 
 def _published() -> dict[str, int]:

@@ -54,7 +54,7 @@ def _moe(shared: bool, indexed: bool):
         d, f = symbols["d"], cfg.int("intermediate_dim")
         symbols["f"] = f
         if not _is_sparse(cfg, index if indexed else 0):
-            return gated_mlp(d, f), gated_mlp(d, f), "3·d·f"
+            return gated_mlp(d, f), None, "3·d·f"
         num, top_k, m = cfg.int("num_experts"), cfg.int("top_k", 4), cfg.int("moe_intermediate_dim")
         symbols.update(E=num, K=top_k, m=m)
         router = ("router", dense(d, num, False))
