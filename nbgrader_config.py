@@ -66,9 +66,11 @@ c.HTMLExporter.filters = {"markdown2html": "autograder.nbgrader_plugins.markdown
 
 # Per-learner variants: every learner gets their own sizes for each question that varies, drawn from the
 # course secret (.autograder_secret) and the student id; the grader grades each learner on their own.
-# The learner's kernel needs their key (AUTOGRADER_LEARNER_KEY). Until this says how keys reach the learners,
-# every assignment uses the book's numbers (generate_assignment prints which numbers each assignment uses):
-c.Variants.keys = ""  # "jupyterhub" (c.Spawner.environment, see README "Per-learner numbers") or "handed-out"
+# The learner's kernel needs their key (AUTOGRADER_LEARNER_KEY). Until a config says how keys reach the learners
+# (here, or the instructor's ~/.jupyter/nbgrader_config.py as in deploy/), every assignment uses the book's numbers
+# (generate_assignment logs which numbers each assignment uses). Uncomment one, once keys are handed out:
+# c.Variants.keys = "jupyterhub"  # c.Spawner.environment sets each key (README, "Per-learner numbers")
+# c.Variants.keys = "handed-out"  # each learner was given their key (python -m autograder keys ...)
 # A submission whose notebook shows the book's numbers (worked without a key) while variants are on is flagged
 # for review; "book" grades it on the book's numbers instead of the learner's own:
 c.Variants.without_key = "flag"

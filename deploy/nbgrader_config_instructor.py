@@ -8,3 +8,5 @@ it requires), so the formgrader's Autograde button grades the way `nbgrader auto
 c = get_config()  # noqa: F821 (nbgrader's config loader provides get_config)
 
 c.CourseDirectory.root = "/home/instructor/course"
+# The hub hands each learner their key (jupyterhub_config.py: LearnerKeys), so the course uses per-learner numbers:
+c.Variants.keys = "jupyterhub"
