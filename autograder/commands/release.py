@@ -9,7 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-__all__ = ["add_parser", "drift"]
+__all__ = ["add_parser", "drift", "modes"]
 
 # Fields nbgrader or Jupyter may rewrite without any change a learner could see.
 VOLATILE = ("execution", "collapsed", "scrolled", "trusted", "ExecuteTime")
@@ -36,8 +36,9 @@ def run(args) -> int:
         raise ConfigError(f"unknown assignment(s) {', '.join(unknown)}; expected some of "
                           f"{', '.join(course.ASSIGNMENTS)}")
     if not args.check:
+        numbers = modes(assignments, course.ROOT)
         for path in course.release(course.ROOT / "exercises", assignments):
-            print(f"released {path.relative_to(course.ROOT)}")
+            print(f"released {path.relative_to(course.ROOT)}: {numbers[path.parent.name]}")
         return 0
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
         course.release(Path(tmp), assignments)
@@ -46,6 +47,17 @@ def run(args) -> int:
         print(problem)
     print("exercises/ is up to date" if not problems else "run `python -m autograder release` to regenerate")
     return 1 if problems else 0
+
+
+def modes(assignments: tuple[str, ...], root: Path) -> dict[str, str]:
+    """Which numbers each assignment uses under the course's ``nbgrader_config.py`` in ``root`` (per-learner
+    numbers only once it says how keys reach learners: ``c.Variants.keys``)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from ..nbgrader_plugins import Variants
+
+    variants = Variants(config=PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config())
+    return {assignment: variants.mode(assignment) for assignment in assignments}
 
 
 def drift(committed: Path, fresh: Path) -> list[str]:

@@ -87,3 +87,18 @@ def test_generate_assignment_says_which_numbers_each_assignment_uses_and_stamps_
     assert release(_config(), "a02_dense") == 'q1 = show("dense.mlp.hidden")'
     assert "a02_dense: the book's numbers for everyone" in caplog.text
     assert release(_config(keys="handed-out", fixed=["a02_dense"]), "a02_dense").endswith("fixed=True)")
+
+
+def test_release_says_which_numbers_each_assignment_uses(tmp_path):
+    """Does `python -m autograder release` name each assignment's numbers from the course's config: the book's
+    while c.Variants.keys is unset, each learner's own once it is, the book's for a fixed assignment?"""
+    from autograder.commands.release import modes
+
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    assert modes(("a02_dense",), tmp_path) == {
+        "a02_dense": "the book's numbers for everyone (c.Variants.keys is not set: learner keys are not handed out)"}
+    (tmp_path / "nbgrader_config.py").write_text(
+        'c = get_config()\nc.Variants.keys = "handed-out"\nc.Variants.fixed = ["a01_the_question"]\n')
+    assert modes(("a01_the_question", "a02_dense"), tmp_path) == {
+        "a01_the_question": "the book's numbers for everyone (c.Variants.fixed)",
+        "a02_dense": "each learner's own numbers (keys: handed-out)"}
