@@ -237,6 +237,22 @@ def test_a_task_config_adds_its_head_to_the_backbone(task_class):
     assert heads == {name: n for name, n in own.items() if n}
 
 
+@pytest.mark.parametrize(("family", "part"), [("clip", "vision_encoder"), ("clip", "text_encoder"),
+                                              ("sam", "image_encoder"), ("sam", "prompt_encoder")])
+def test_a_frozen_tower_is_non_trainable_inside_its_model(family, part):
+    """Does a frozen CLIP tower or SAM encoder (trainable: false in its nested config) make exactly its own
+    weights non-trainable, as Keras does, and leave the rest of the model trainable?"""
+    model = backbone_of(family)
+    layer = getattr(model, part)
+    layer.trainable = False
+    try:
+        counted, real = count_hub(preset_config(model)).params, keras_params(model)
+    finally:
+        layer.trainable = True
+    assert counted == real and real.trainable > 0
+    assert real.non_trainable - keras_params(model).non_trainable == keras_params(layer).trainable > 0
+
+
 def _published() -> dict[str, int]:
     """Every preset's "params" in the installed keras-hub's preset files, read without importing them."""
     models = Path(importlib.util.find_spec("keras_hub").origin).parent / "src" / "models"

@@ -10,14 +10,16 @@ ends in ``" (non-trainable)"``, and :func:`block` puts it on the non-trainable s
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...errors import ConfigError
 from .._expr import Expr, term
 from .._types import Derivation
 from ._base import Block
 from ._blocks import Parts, layer_norm, mlp, table
 
-__all__ = ["FROZEN", "batch_norm", "block", "conv", "head_size", "multi_head_attention", "position_embedding",
-           "preset_of", "repeated", "split", "transformer_decoder", "transformer_encoder"]
+__all__ = ["FROZEN", "batch_norm", "block", "conv", "frozen_with", "head_size", "multi_head_attention",
+           "position_embedding", "preset_of", "repeated", "split", "transformer_decoder", "transformer_encoder"]
 
 FROZEN = " (non-trainable)"
 
@@ -44,6 +46,14 @@ def preset_of(symbols: dict[str, int], presets: dict[str, dict[str, int]]) -> st
         if all(symbols.get(key) == value for key, value in shape.items()):
             return name
     return None
+
+
+def frozen_with(cfg, blocks: list[Block]) -> list[Block]:
+    """A nested layer's blocks (a CLIP tower, SAM's encoders), all non-trainable when its own config says
+    ``trainable: false``, as Keras freezes a sub-model."""
+    if cfg.config.get("trainable", True) is not False:
+        return list(blocks)
+    return [replace(b, derivation=b.derivation.freeze()) for b in blocks]
 
 
 def block(name: str, parts: Parts, kind: str = "body") -> Block:

@@ -23,7 +23,7 @@ from ...errors import ConfigError
 from .._expr import term
 from ._base import HubCount, Hyper, register_backbone
 from ._blocks import dense, layer_norm, reversible_embedding, table
-from ._layers import FROZEN, block, conv, head_size, multi_head_attention, preset_of, repeated
+from ._layers import FROZEN, block, conv, frozen_with, head_size, multi_head_attention, preset_of, repeated
 from .vit import image_size
 
 __all__: list[str] = []
@@ -123,7 +123,7 @@ def _clip(cfg: Hyper) -> HubCount:
     v_blocks, v, v_form = vision_tower(vision, vision.config.get("name", "vision_encoder"))
     t_blocks, t, t_form = text_tower(text, text.config.get("name", "text_encoder"))
     s = {**v, **t, "E": cfg.int("projection_dim")}
-    blocks = [*v_blocks, *t_blocks,
+    blocks = [*frozen_with(vision, v_blocks), *frozen_with(text, t_blocks),
               block("vision_projection", [("vision_projection", dense(s["dv"], s["E"], False))]),
               block("text_projection", [("text_projection", dense(s["dt"], s["E"], False))]),
               block("clip_head", [("logit_scale", term(1))])]

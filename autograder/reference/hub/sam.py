@@ -22,7 +22,7 @@ from ...errors import ConfigError
 from .._expr import term
 from ._base import HubCount, Hyper, register_backbone, register_task
 from ._blocks import Parts, layer_norm, table
-from ._layers import FROZEN, block, conv, preset_of
+from ._layers import FROZEN, block, conv, frozen_with, preset_of
 from .sam_decoder import mask_decoder_blocks
 from .vit_det import vit_det_count
 
@@ -60,11 +60,12 @@ PROMPT_FORM = "2·(H // 2) + 6·H + 4·(M // 4) + (M // 4) + 2·(M // 4) + 4·(M
 
 @register_backbone("SAMBackbone")
 def _sam(cfg: Hyper) -> HubCount:
-    image = vit_det_count(nested(cfg, "image_encoder", "ViTDetBackbone"))
-    prompt = nested(cfg, "prompt_encoder", "SAMPromptEncoder")
+    image_cfg = nested(cfg, "image_encoder", "ViTDetBackbone")
+    prompt, image = nested(cfg, "prompt_encoder", "SAMPromptEncoder"), vit_det_count(image_cfg)
     nested(cfg, "mask_decoder", "SAMMaskDecoder")  # present, refused if malformed, but not in the backbone
     s = {**image.symbols, "H": prompt.int("hidden_size", 256), "M": prompt.int("mask_in_channels", 16)}
-    blocks = (*image.blocks, block(prompt.config.get("name", "sam_prompt_encoder"), prompt_encoder_parts(prompt)))
+    prompt_block = block(prompt.config.get("name", "sam_prompt_encoder"), prompt_encoder_parts(prompt))
+    blocks = (*frozen_with(image_cfg, image.blocks), *frozen_with(prompt, [prompt_block]))
     text = f"SAM: image encoder {image.shape.removeprefix('ViTDet: ')}; prompt encoder width {s['H']}"
     return HubCount("SAMBackbone", "SAM", text, blocks, f"{image.closed_form} + {PROMPT_FORM}", s,
                     preset=preset_of(s, PRESETS))
