@@ -105,7 +105,7 @@ def _vision(cfg: Hyper) -> HubCount:
 @register_backbone("CLIPTextEncoder")
 def _text(cfg: Hyper) -> HubCount:
     blocks, s, closed = text_tower(cfg)
-    return HubCount(cfg.class_name, "CLIP", _shape(s), tuple(blocks), closed, s, tied=True)
+    return HubCount(cfg.class_name, "CLIP", _shape(s), tuple(blocks), closed, s)
 
 
 def _nested(cfg: Hyper, key: str, class_name: str) -> Hyper:
@@ -129,4 +129,4 @@ def _clip(cfg: Hyper) -> HubCount:
               block("clip_head", [("logit_scale", term(1))])]
     closed = f"{v_form} + {t_form} + dv·E + dt·E + 1"
     return HubCount("CLIPBackbone", "CLIP", _shape(s) + f", projection {s['E']}", tuple(blocks), closed, s,
-                    tied=True, preset=preset_of(s, PRESETS))
+                    preset=preset_of(s, PRESETS))  # tied: None, no layer reads the token table backwards

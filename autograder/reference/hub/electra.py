@@ -36,4 +36,4 @@ def _electra(cfg: Hyper) -> HubCount:
     blocks += [*encoder_blocks(s), block("pooled_dense", [("pooled_dense", dense(d, d, True))])]
     closed = f"V·e + P·e + S·e + 2·e{projection} + L·({ENCODER_BLOCK}) + d·d + d"
     return HubCount("ElectraBackbone", "ELECTRA", shape("ELECTRA", s) + f", embedding {e}", tuple(blocks), closed, s,
-                    tied=True, preset=preset_of(s, PRESETS))
+                    preset=preset_of(s, PRESETS))  # tied: None, keras-hub has no ELECTRA task reading it backwards
