@@ -141,7 +141,8 @@ def conv(kernel: tuple[int, ...], channels_in: int, filters: int, use_bias: bool
     return [(name, expr + filters if use_bias else expr)]
 
 
-def batch_norm(channels: int, name: str = "bn") -> Parts:
+def batch_norm(channels: int, name: str = "") -> Parts:
     """``BatchNormalization``: ``gamma`` and ``beta`` trainable, the moving mean and variance not."""
-    return [(f"{name} gamma+beta", term(2) * term(channels)),
-            (f"{name} moving mean+variance" + FROZEN, term(2) * term(channels))]
+    prefix = f"{name} " if name else ""
+    return [(f"{prefix}gamma, beta", term(2) * term(channels)),
+            (f"{prefix}moving mean, variance" + FROZEN, term(2) * term(channels))]

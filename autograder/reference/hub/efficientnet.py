@@ -94,7 +94,7 @@ def _v1(net: Chain, b: _Spec):
     if b.r != 1:
         net.conv(f"{b.name}expand_conv", 1, b.filters)
         net.bn(f"{b.name}expand_bn")
-    net.blocks.append(block(f"{b.name}dwconv", conv((b.k, b.k), 1, net.c, False, f"{b.name}dwconv (depthwise)")))
+    net.blocks.append(block(f"{b.name}dwconv", conv((b.k, b.k), 1, net.c, False, "depthwise kernel")))
     net.bn(f"{b.name}dwconv_bn")
     se = _se(b)
     if se:

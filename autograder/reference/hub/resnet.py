@@ -38,11 +38,11 @@ class Chain:
         self.blocks, self.c, self.convs = [], channels, 0
 
     def conv(self, name: str, k: int, filters: int):
-        self.blocks.append(block(name, conv((k, k), self.c, filters, False, name)))
+        self.blocks.append(block(name, conv((k, k), self.c, filters, False, "kernel")))
         self.c, self.convs = filters, self.convs + 1
 
     def bn(self, name: str):
-        self.blocks.append(block(name, batch_norm(self.c, name)))
+        self.blocks.append(block(name, batch_norm(self.c)))
 
 
 def _ints(cfg: Hyper, key: str) -> list[int]:
