@@ -16,6 +16,9 @@ export PYTHONHASHSEED := 0
 BOOK_NEEDS := npm:npm
 TEST_NEEDS := chromium:chromium npm:npm bwrap:bubblewrap
 ROOT       := $(filter 0,$(shell id -u))
+# Until .venv exists: Debian's Python makes a venv only with its python3.X-venv package (ensurepip).
+VENV_NEEDS  = $(if $(wildcard $(BIN)/python),,$(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null \
+              || echo $(notdir $(PYTHON))-venv))
 
 help:
 	@echo "make book        build the online book into _build/html, with the exercises in the browser"
@@ -46,14 +49,16 @@ install: $(BIN)/.installed
 # $(call need,TARGET,COMMAND:PACKAGE ...): the Debian packages TARGET needs. As root, apt-get installs the
 # missing ones; as anyone else (or when apt-get fails) make stops at once with one message for an administrator.
 define need
-	@missing=""; for pair in $(2); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; done; \
+	@missing="$(if $(VENV_NEEDS), $(VENV_NEEDS))"; for pair in $(2); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; done; \
 	[ -z "$$missing" ] || { [ -n "$(ROOT)" ] && command -v apt-get >/dev/null && apt-get update -qq \
 	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } || { \
 	  echo "make $(1) needs Debian packages that are not installed:$$missing."; \
 	  echo "An administrator installs them with:  sudo apt-get install$$missing"; \
 	  echo "(make book needs only npm, to fetch Pyodide for the in-browser exercises. make test needs all three:"; \
 	  echo " chromium for the browser tests, npm for the in-browser build and the accessibility test, bubblewrap"; \
-	  echo " for the grading sandbox. Run as root, make installs them itself.)"; \
+	  echo " for the grading sandbox. Both need Python's venv module: Debian's python3.X-venv for the Python"; \
+	  echo " make uses, $(PYTHON) (make PYTHON=python3.12 ... picks another)."; \
+	  echo " Run as root, make installs them itself.)"; \
 	  exit 1; }
 endef
 

@@ -16,13 +16,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _make(tmp_path: Path, target: str, *present: str) -> subprocess.CompletedProcess:
-    """``make target`` as a user without root, where only the commands ``present`` are installed."""
+def _make(tmp_path: Path, target: str, *present: str, python: str = "") -> subprocess.CompletedProcess:
+    """``make target`` as a user without root, where only the commands ``present`` are installed; with
+    ``python``, a new venv is to be made with that Python."""
     tools = tmp_path / "bin"
     tools.mkdir()
     for command in ("make", "id", *present):
         (tools / command).symlink_to(shutil.which(command) or f"/usr/bin/{command}")
-    return subprocess.run([str(tools / "make"), "--no-print-directory", "-C", str(ROOT), "ROOT=", target],
+    fresh = [f"VENV={tmp_path / 'venv'}", f"PYTHON={python}"] if python else []
+    return subprocess.run([str(tools / "make"), "--no-print-directory", "-C", str(ROOT), "ROOT=", *fresh, target],
                           env={"PATH": str(tools), "HOME": str(tmp_path)}, capture_output=True, text=True,
                           timeout=60, check=False)
 
@@ -40,7 +42,16 @@ def test_missing_packages_stop_make_with_one_message(tmp_path, target, present, 
     assert f"make {target} needs Debian packages that are not installed: {missing}." in done.stdout
     assert f"An administrator installs them with:  sudo apt-get install {missing}\n" in done.stdout
     assert "make book needs only npm" in done.stdout and "make test needs all three" in done.stdout
-    assert "python" not in done.stdout + done.stderr.replace("Makefile", ""), "make went on after the message"
+    assert "-m venv" not in done.stdout + done.stderr, "make went on after the message"
+
+
+def test_a_python_without_venv_is_named_in_the_same_message(tmp_path):
+    """Before .venv exists, is a Python that cannot make a venv (Debian's without python3.11-venv) named with the
+    missing packages, in the one message?"""
+    done = _make(tmp_path, "test", python=str(tmp_path / "no-venv" / "python3.11"))
+    assert done.returncode != 0
+    assert "sudo apt-get install python3.11-venv chromium npm bubblewrap\n" in done.stdout
+    assert not (tmp_path / "venv").exists()
 
 
 def test_root_targets_refuse_an_ordinary_user(tmp_path):
