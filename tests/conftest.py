@@ -77,7 +77,8 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.skipped and item.get_closest_marker("guarantee") and not hasattr(report, "wasxfail"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        if reason.removeprefix("Skipped: ") != SLOW_SKIP:
+        reason = reason.removeprefix("Skipped: ")
+        if reason != SLOW_SKIP:
             report.outcome = "failed"
             report.longrepr = (f"a security guarantee went untested here, so the run fails: {reason}\n"
                                f"(tests marked `guarantee` never skip; make the guarantee testable on this machine)")

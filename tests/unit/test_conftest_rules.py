@@ -72,7 +72,8 @@ def test_a_root_test_must_say_root_in_its_name(tmp_path):
 
 
 def test_a_skipped_guarantee_fails_the_run_with_its_reason(tmp_path):
-    """Does a test of a security guarantee that skips fail the run and say why, while a plain skip stays one?"""
+    """Does a test of a security guarantee that skips (in its body or by a mark) fail the run and say why, while
+    a plain skip, and a slow test left for --slow, stay skips?"""
     tests = '''
     import pytest
 
@@ -81,11 +82,24 @@ def test_a_skipped_guarantee_fails_the_run_with_its_reason(tmp_path):
         """Guarantee."""
         pytest.skip("no sandbox: setresuid failed")
 
+    @pytest.mark.guarantee
+    @pytest.mark.skipif(True, reason="no writable memory control group")
+    def test_processes_share_one_memory_limit():
+        """Guarantee, skipped by a mark."""
+
+    @pytest.mark.guarantee
+    @pytest.mark.slow
+    def test_slow_guarantee():
+        """Left for --slow, as every slow test is."""
+
     def test_nice_to_have():
         """Plain."""
         pytest.skip("no GPU")
     '''
     done = _pytest(tmp_path, tests, 1000)
     assert done.returncode == 1, done.stdout
-    assert "1 failed" in done.stdout and "1 skipped" in done.stdout
+    assert "2 skipped" in done.stdout and "passed" not in done.stdout
     assert "a security guarantee went untested here" in done.stdout and "setresuid failed" in done.stdout
+    assert "no writable memory control group" in done.stdout
+    assert "FAILED test_case.py::test_learner_code_cannot_read_the_secret" in done.stdout
+    assert "test_case.py::test_processes_share_one_memory_limit" in done.stdout.split("short test summary")[1]
