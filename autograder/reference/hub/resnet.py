@@ -98,12 +98,45 @@ def _resnet(cfg: Hyper) -> HubCount:
     symbols = {"C": channels(cfg), "F": net.c}  # F: the features a classifier head reads
     text = (f"ResNet: {kind}, stacks of {widths} filters × {depths} blocks, "
             f"{'pre-activation (v2)' if pre else 'post-activation (v1)'}, {net.convs} convolutions")
-    return HubCount("ResNetBackbone", "ResNet", text, tuple(net.blocks), closed_form(net), symbols,
+    closed = _stem_form(filters, kernels, pre) + _stacks_form(filters[-1], widths, depths, kind, pre)
+    return HubCount("ResNetBackbone", "ResNet", text, tuple(net.blocks), closed, symbols,
                     preset=preset_named(cfg, PRESETS))
 
 
+def _stem_form(filters: list[int], kernels: list[int], pre: bool) -> str:
+    """``k·k·C·f₁``, then a BatchNorm ``4·f`` before each further input conv, and after the last unless v2."""
+    form = f"{kernels[0]}·{kernels[0]}·C·{filters[0]}"
+    for i in range(1, len(filters)):
+        form += f" + 4·{filters[i - 1]} + {kernels[i]}·{kernels[i]}·{filters[i - 1]}·{filters[i]}"
+    return form if pre else form + f" + 4·{filters[-1]}"
+
+
+def _block_form(c: int, f: int, bottleneck: bool, pre: bool, shortcut: bool) -> str:
+    """One block with ``c`` channels in and ``f`` filters, every BatchNorm ``4·`` its channels."""
+    out = f"4·{f}" if bottleneck else f"{f}"
+    convs = f"{c}·{f} + 9·{f}·{f} + {f}·{out}" if bottleneck else f"9·{c}·{f} + 9·{f}·{f}"
+    norms = ([f"{f}", f"{f}"] if bottleneck else [f"{f}"]) + ([] if pre else [out])
+    form = (f"4·{c} + " if pre else "") + convs + f" + 4·({' + '.join(norms)})"
+    if shortcut:
+        form += f" + {c}·{out}" + ("" if pre else f" + 4·{out}")
+    return form
+
+
+def _stacks_form(c: int, widths: list[int], depths: list[int], kind: str, pre: bool) -> str:
+    """Each stack as its first block (with the shortcut conv) plus ``n - 1`` times a repeated block."""
+    bottleneck, form = kind.startswith("bottleneck"), ""
+    for s, (f, n) in enumerate(zip(widths, depths, strict=True)):
+        out = 4 * f if bottleneck else f
+        if n:
+            form += f" + ({_block_form(c, f, bottleneck, pre, kind != 'basic_block' or s > 0)})"
+            c = out
+        if n > 1:
+            form += f" + {n - 1}·({_block_form(c, f, bottleneck, pre, False)})"
+    return form + (f" + 4·{c}" if pre else "")
+
+
 def closed_form(net: Chain) -> str:
-    """The stem's layers, then each stack as its first block plus ``n`` times a repeated one."""
+    """The stem's layers, then each stack as its first block plus ``n`` times a repeated one, as numbers."""
     groups: list[list] = []  # [name of the block, its total, how many in a row]
     for b in net.blocks:
         match = re.match(r"stack\d+_block\d+", b.name)
