@@ -106,8 +106,13 @@ class SandboxedExecute(NbGraderPreprocessor):
     after_timeout = Float(Budget.after_timeout_seconds, help=(
         "Seconds per cell once a cell has run past its limit.")).tag(config=True)
     output_limit = Integer(Budget.output_bytes, help="Bytes of output kept per notebook.").tag(config=True)
-    sandbox = Bool(True, help="Run learner code in the bubblewrap sandbox. Turning it off lets a learner's "
+    sandbox = Bool(True, help="Run learner code in the sandbox. Turning it off lets a learner's "
                               "code read and change the course directory.").tag(config=True)
+    require = Enum(["root", "userns", "landlock"], "landlock", help=(
+        "The weakest sandbox level accepted: root (bubblewrap as root), userns (bubblewrap in a user "
+        "namespace, any user), landlock (Landlock and seccomp, where namespaces are blocked, as in a pod). "
+        "The strongest level the machine allows is used; below this one, grading stops and says why.")).tag(
+        config=True)
     memory_limit = Integer(Limits.memory_bytes, help="Bytes of address space per sandboxed process.").tag(
         config=True)
     total_memory_limit = Integer(Limits.total_memory_bytes, help=(
@@ -122,10 +127,13 @@ class SandboxedExecute(NbGraderPreprocessor):
         info = resources["nbgrader"]
         settings = self._settings()
         try:
-            settings.new_sandbox()
+            box = settings.new_sandbox()
         except SandboxError as err:  # not one learner's problem: stop the whole run, saying why
             self.log.error("%s", err)
             raise SystemExit(f"nbgrader autograde stopped: {err}") from err
+        resources["autograder_sandbox"] = box.level.name if box else "none"
+        self.log.info("%s: learner code runs in the sandbox at level %s", info["student"],
+                      f"{box.level.name} ({box.level.about})" if box else "none (c.SandboxedExecute.sandbox = False)")
         questions = {q.grade_id: q for q in all_questions(info["assignment"])}
         unknown = sorted(set(cells.test_cells(nb)) - set(questions))
         if unknown:
@@ -152,7 +160,8 @@ class SandboxedExecute(NbGraderPreprocessor):
                         output_bytes=self.output_limit, after_timeout_seconds=self.after_timeout)
         limits = Limits(memory_bytes=self.memory_limit, total_memory_bytes=self.total_memory_limit,
                         processes=self.process_limit, cpu_seconds=self.cpu_limit)
-        return pipeline.Settings(budget, limits, self.sandbox, self.secret or _course_secret(self.config))
+        return pipeline.Settings(budget, limits, self.sandbox, self.require,
+                                 self.secret or _course_secret(self.config))
 
 
 class Variants(Configurable):

@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,12 +74,7 @@ class BoundedClient(NotebookClient):
         return self.km
 
     def _transport(self) -> dict:
-        if self.sandbox is None:
-            return {}
-        folder = Path(tempfile.mkdtemp(prefix="kernel-"))
-        os.chown(folder, self.sandbox.uid, self.sandbox.uid)
-        self.sandbox.shared.append(folder)
-        return {"transport": "ipc", "connection_file": str(folder / "kernel.json")}
+        return {} if self.sandbox is None else self.sandbox.kernel_transport()
 
     def _get_timeout(self, cell):
         left = self._deadline - time.monotonic()

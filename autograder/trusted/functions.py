@@ -39,7 +39,9 @@ def grade_function(question: Question, cells: list[str], seed: str, cwd: Path,
 
 
 def _run(request: dict, cwd: Path, sandbox: Sandbox | None) -> dict:
-    command = [sys.executable, "-I", "-m", "autograder._runner"]  # -I: a learner's own autograder.py is not found
+    # -P: a learner's own autograder.py beside the notebook is not found; -s: no user site. Not -I: without
+    # namespaces the stub package is found through PYTHONPATH, which the sandbox sets (its environment is clean).
+    command = [sys.executable, "-P", "-s", "-m", "autograder._runner"]
     if sandbox is not None:
         sandbox.workdir = Path(cwd).resolve()
         command = sandbox.wrap(command)

@@ -29,7 +29,7 @@ from .capture import capture_code, read_answer
 from .cells import test_cells
 from .execute import NOT_RUN, Budget, run_notebook
 from .functions import grade_function
-from .sandbox import Limits, Sandbox, SandboxError, available
+from .sandbox import Limits, Sandbox, choose
 from .variants import Learner, render_prompts, review_copies
 
 __all__ = ["VERDICT_MIME", "Result", "Settings", "case_seed", "fail_all", "grade"]
@@ -46,18 +46,15 @@ class Settings:
     budget: Budget = field(default_factory=Budget)
     limits: Limits = field(default_factory=Limits)
     sandbox: bool = True
+    require: str = "landlock"  # the weakest sandbox level accepted (levels.LEVELS: root, userns, landlock)
     secret: str = field(default_factory=lambda: secrets.token_hex(16), repr=False)
 
     def new_sandbox(self) -> Sandbox | None:
-        """A fresh sandbox, or None when grading runs without one; an error if one is needed and
-        cannot run."""
+        """A fresh sandbox at the strongest level this machine allows (at least ``require``), or None when
+        grading runs without one; a SandboxError, saying what is missing and the fix, if none can run."""
         if not self.sandbox:
             return None
-        problem = available()
-        if problem:
-            raise SandboxError(f"learner code cannot be sandboxed here: {problem}. Install bubblewrap, "
-                               "or turn the sandbox off explicitly (c.SandboxedExecute.sandbox = False).")
-        return Sandbox(self.limits)
+        return Sandbox(self.limits, level=choose(self.require))
 
 
 @dataclass(frozen=True)
