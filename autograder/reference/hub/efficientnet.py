@@ -148,5 +148,6 @@ def _efficientnet(cfg: Hyper) -> HubCount:
     net.conv("top_conv", 1, round_filters(cfg.int("num_features", 1280), stacks[-1][8], cfg))
     net.bn("top_bn")
     text = f"EfficientNet: {len(stacks)} stacks of {', '.join(s[7] for s in stacks)} blocks"
-    return HubCount("EfficientNetBackbone", "EfficientNet", text, tuple(net.blocks), closed_form(net),
-                    {"C": c0, "F": net.c}, preset=preset_named(cfg, PRESETS))
+    closed = closed_form(net, r"block\d+[a-z]+_")
+    return HubCount("EfficientNetBackbone", "EfficientNet", text, tuple(net.blocks), closed, {"C": c0, "F": net.c},
+                    preset=preset_named(cfg, PRESETS))

@@ -135,21 +135,28 @@ def _stacks_form(c: int, widths: list[int], depths: list[int], kind: str, pre: b
     return form + (f" + 4·{c}" if pre else "")
 
 
-def closed_form(net: Chain) -> str:
-    """The stem's layers, then each stack as its first block plus ``n`` times a repeated one, as numbers."""
-    groups: list[list] = []  # [name of the block, its total, how many in a row]
+def closed_form(net: Chain, unit: str) -> str:
+    """Every layer's arithmetic, in order, the layers of one block (names matching ``unit``) in parentheses,
+    and a run of identical blocks written once with its count: ``n·(…)``."""
+    units: list[list] = []  # [block or layer name, its formula, is it a block]
     for b in net.blocks:
-        match = re.match(r"stack\d+_block\d+", b.name)
-        unit = match.group(0) if match else b.name
-        if groups and groups[-1][0] == unit:
-            groups[-1][1] += b.params.total
+        match = re.match(unit, b.name)
+        name = match.group(0) if match else b.name
+        if units and units[-1][0] == name:
+            units[-1][1] += " + " + _evaluable(b)
         else:
-            groups.append([unit, b.params.total, 1])
-    runs: list[list] = []
-    for unit, count, _ in groups:
-        stack = unit.split("_")[0]
-        if runs and runs[-1][0] == stack and runs[-1][1] == count:
-            runs[-1][2] += 1
+            units.append([name, _evaluable(b), bool(match)])
+    runs: list[list] = []  # [formula, how many in a row, is it a block]
+    for _, form, is_block in units:
+        if runs and is_block and runs[-1][2] and runs[-1][0] == form:
+            runs[-1][1] += 1
         else:
-            runs.append([stack, count, 1])
-    return " + ".join(f"{n}·{count}" if n > 1 else str(count) for _, count, n in runs) or "0"
+            runs.append([form, 1, is_block])
+    return " + ".join(f"{n}·({form})" if n > 1 else (f"({form})" if is_block else form)
+                      for form, n, is_block in runs) or "0"
+
+
+def _evaluable(b) -> str:
+    """A layer's arithmetic as the closed form writes it: ``·`` for ``×``, no thousands separators."""
+    parts = [e.text for e in (b.derivation.trainable, b.derivation.non_trainable) if e is not None]
+    return " + ".join(parts).replace(",", "").replace(" × ", "·") or "0"
