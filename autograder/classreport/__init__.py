@@ -39,9 +39,9 @@ def write_report(report: ClassReport, out: Path, by_student: bool = False) -> li
     from .page import render
     from .table import write_csv
 
+    chart = chart_png(report)  # first: a report that cannot be drawn leaves no folder behind
     out.mkdir(parents=True, exist_ok=True)
     html, table, picture = (out / name for name in FILES)
-    chart = chart_png(report)
     picture.write_bytes(chart)
     write_csv(report, table)
     html.write_text(render(report, chart, by_student), encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from ..errors import AutograderError
 from .summary import ClassReport
 
 __all__ = ["CHART_MISCONCEPTIONS", "chart_png"]
@@ -15,8 +16,12 @@ RIGHT, WRONG = "#2b6ca3", "#c0504d"
 
 def chart_png(report: ClassReport) -> bytes:
     """The chart as PNG bytes."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise AutograderError("the class report draws its chart with matplotlib, which is not installed here; "
+                              "install the instructor's extras: pip install 'keras-params-course[course]'") from None
 
     codes = report.misconceptions[:CHART_MISCONCEPTIONS]
     rows = [max(len(report.questions), 1), max(len(codes), 1)]

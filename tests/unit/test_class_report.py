@@ -200,6 +200,16 @@ def test_bad_input_is_one_line_and_exit_2(small_class, tmp_path, capsys):
     assert not (tmp_path / "gradebook.db").exists(), "a missing gradebook must not be created"
 
 
+def test_without_matplotlib_the_report_says_what_to_install(small_class, tmp_path, capsys, monkeypatch):
+    """Without matplotlib, is the report one line naming the install that brings it, leaving no folder behind?"""
+    for name in ("matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg"):
+        monkeypatch.setitem(sys.modules, name, None)  # import fails, as where it is not installed
+    out = tmp_path / "report"
+    assert "keras-params-course[course]" in _error(capsys, ["report", A, "--course", str(small_class),
+                                                            "--out", str(out)])
+    assert not out.exists()
+
+
 def test_the_command_module_imports_nothing_heavy():
     """Does loading the report command leave nbgrader and matplotlib unimported (so `count` stays fast)?"""
     probe = ("import sys, autograder.commands.report, autograder.classreport; "
