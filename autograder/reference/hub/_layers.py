@@ -61,10 +61,14 @@ def block(name: str, parts: Parts, kind: str = "body") -> Block:
     return Block(name, split(parts), kind=kind)
 
 
-def repeated(name: str, parts: Parts, indices) -> list[Block]:
-    """The same layer at each index (``{i}`` in ``name``): one :class:`Block`, or none for no index."""
+def repeated(name: str, parts: Parts, indices, tables: Parts = ()) -> list[Block]:
+    """The same layer at each index (``{i}`` in ``name``): one :class:`Block`, or none for no index.
+    ``tables`` are weights of that layer indexed by (relative) position: a second block of the same name,
+    counted as embedding."""
     at = tuple(indices)
-    return [Block(name, split(parts), at=at)] if at else []
+    if not at:
+        return []
+    return [Block(name, split(parts), at=at)] + ([Block(name, split(list(tables)), "embedding", at)] if tables else [])
 
 
 def multi_head_attention(query_dim: int, num_heads: int, key_dim: int, *, value_dim: int | None = None,

@@ -9,7 +9,7 @@ An encoder and a decoder of ``L`` layers each; no biases anywhere, and T5's Laye
   (default ``d // h``), ``4·d·h·k``; a LayerNorm ``d``; the feed-forward ``d·f + f·d``, plus a gate
   ``d·f`` when ``use_gated_activation``; a LayerNorm ``d``;
 - layer 0 of each stack also holds the relative-attention bias: 32 buckets × ``h`` heads, shared by the
-  stack's later layers (which hold none);
+  stack's later layers (which hold none); a table indexed by relative position, it counts as embedding;
 - ``encoder_output_layer_norm`` ``d``;
 - ``transformer_decoder_layer_{i}`` × ``L``: the same plus cross-attention ``4·d·h·k`` and its LayerNorm;
 - ``decoder_output_layer_norm`` ``d``.
@@ -36,11 +36,9 @@ def _attention(d: int, h: int, k: int, prefix: str) -> Parts:
         (f"{prefix}output_projector", inner * term(d))]
 
 
-def _layer(s: dict[str, int], gated: bool, decoder: bool, first: bool) -> Parts:
+def _layer(s: dict[str, int], gated: bool, decoder: bool) -> Parts:
     d, h, k, f = s["d"], s["h"], s["k"], s["f"]
     parts = _attention(d, h, k, "self_attention.")
-    if first:
-        parts.append(("relative_attention_bias (32 buckets × h)", term(BUCKETS) * term(h)))
     parts.append(("self_attention_layer_norm", term(d)))
     if decoder:
         parts += [*_attention(d, h, k, "cross_attention."), ("cross_attention_layer_norm", term(d))]
@@ -52,8 +50,9 @@ def _layer(s: dict[str, int], gated: bool, decoder: bool, first: bool) -> Parts:
 
 def _stack(s: dict[str, int], gated: bool, side: str):
     name, decoder = f"transformer_{side}_layer_{{i}}", side == "decoder"
-    blocks = repeated(name, _layer(s, gated, decoder, True), range(min(1, s["L"])))
-    blocks += repeated(name, _layer(s, gated, decoder, False), range(1, s["L"]))
+    bias = [("relative_attention_bias (32 buckets × h)", term(BUCKETS) * term(s["h"]))]
+    blocks = repeated(name, _layer(s, gated, decoder), range(min(1, s["L"])), tables=bias)
+    blocks += repeated(name, _layer(s, gated, decoder), range(1, s["L"]))
     return [*blocks, block(f"{side}_output_layer_norm", [(f"{side}_output_layer_norm", term(s["d"]))])]
 
 

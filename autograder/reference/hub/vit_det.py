@@ -6,7 +6,8 @@
 - ``L`` ``WindowedTransformerEncoder`` layers: LayerNorm ``2·d``; attention with a fused ``qkv``
   ``d·3d`` (+ ``3·d`` with ``use_bias``) and a projection ``d·d + d``; with ``use_rel_pos``, decomposed
   relative positions ``rel_pos_h`` and ``rel_pos_w``, ``2·(2·w − 1)·k`` where ``w`` is the window
-  size (``window_size``) or, in the global-attention layers, the whole grid ``S``; LayerNorm ``2·d``;
+  size (``window_size``) or, in the global-attention layers, the whole grid ``S`` (tables indexed by
+  relative position: counted as embedding); LayerNorm ``2·d``;
   MLP ``2·d·f + f + d``;
 - the neck: a 1×1 ``Conv2D`` to ``O = num_output_channels`` without bias, a LayerNorm ``2·O``, a
   3×3 ``Conv2D`` ``9·O·O`` without bias, a LayerNorm ``2·O``.
@@ -24,12 +25,10 @@ from .vit import image_size
 __all__ = ["vit_det_count"]
 
 
-def _layer(s: dict[str, int], window: int, use_bias: bool, rel_pos: bool) -> Parts:
-    d, k, f = s["d"], s["k"], s["f"]
+def _layer(s: dict[str, int], use_bias: bool) -> Parts:
+    d, f = s["d"], s["f"]
     parts = [layer_norm(d, "layer_norm1"), ("attention.qkv", dense(d, 3 * d, use_bias)),
              ("attention.projection", dense(d, d, True))]
-    if rel_pos:
-        parts.append((f"rel_pos_h + rel_pos_w (window {window})", term(2) * term(2 * window - 1) * term(k)))
     return [*parts, layer_norm(d, "layer_norm2"), ("mlp.dense_1", dense(d, f, True)),
             ("mlp.dense_2", dense(f, d, True))]
 
@@ -57,7 +56,8 @@ def vit_det_count(cfg: Hyper) -> HubCount:
                             "embedding"))
     for window, at in ((s["W"], [i for i in range(s["L"]) if i not in global_at]),
                        (s["S"], [i for i in range(s["L"]) if i in global_at])):
-        blocks += repeated("windowed_transformer_encoder_{i}", _layer(s, window, use_bias, rel_pos), at)
+        rel = [(f"rel_pos_h + rel_pos_w (window {window})", term(2) * term(2 * window - 1) * term(s["k"]))]
+        blocks += repeated("windowed_transformer_encoder_{i}", _layer(s, use_bias), at, rel if rel_pos else ())
     o = s["O"]
     blocks.append(block("neck", [*conv((1, 1), s["d"], o, False, "conv_1"), layer_norm(o, "ln_1"),
                                  *conv((3, 3), o, o, False, "conv_2"), layer_norm(o, "ln_2")]))
