@@ -50,6 +50,15 @@ def test_albert_shares_its_layers_so_depth_adds_nothing():
     assert two_groups.total - twelve.total == one_layer
 
 
+def test_relative_position_tables_count_as_embedding():
+    """Are T5's relative-attention biases (32 buckets × h heads, in each stack's first layer) counted with the
+    token table as embedding, as DeBERTa's relative-position table is?"""
+    t5 = count_hub(FIXTURES / "t5_small_multi.json")
+    assert t5.embedding == 32128 * 512 + 2 * 32 * 8
+    deberta = count_hub(FIXTURES / "deberta_v3_base_en.json")
+    assert deberta.embedding == 128100 * 768 + 2 * 256 * 768
+
+
 def test_untied_t5_holds_an_output_table():
     """Does T5 with tie_embedding_weights false count its output table d·V as embedding, and say untied?"""
     flan = count_hub(FIXTURES / "flan_small_multi.json")
