@@ -72,8 +72,8 @@ def _sam(cfg: Hyper) -> HubCount:
 
 
 def _segmenter_head(task: dict, counted: HubCount):
-    backbone = task.get("backbone")
-    return mask_decoder_blocks(nested(Hyper("SAMBackbone", backbone["config"]), "mask_decoder", "SAMMaskDecoder"))
+    decoder = nested(Hyper("SAMBackbone", task["backbone"]["config"]), "mask_decoder", "SAMMaskDecoder")
+    return frozen_with(decoder, list(mask_decoder_blocks(decoder)))
 
 
 register_task("SAMImageSegmenter", head=_segmenter_head)
