@@ -118,3 +118,19 @@ def test_doctor_command_exit_codes(tmp_path, monkeypatch, capsys):
     assert main(["doctor", "--course", str(tmp_path), "--student", "bob"]) == 1
     assert "will submit this work as 'bob'" in capsys.readouterr().out
     assert main(["doctor", "--course", str(tmp_path / "nowhere"), "--student", "bob"]) == 2
+
+
+def test_jupyterhubs_own_spawners_hand_out_the_key(tmp_path):
+    """With JupyterHub installed, do its real LocalProcessSpawner and SimpleLocalProcessSpawner put the key of the OS
+    user their server runs as into the server's environment (get_env), through c.Spawner.environment?"""
+    spawners = pytest.importorskip("jupyterhub.spawner")
+    from traitlets.config import Config
+
+    secret = course_secret(tmp_path)
+    config = Config()
+    config.Spawner.environment = LearnerKeys.from_course(tmp_path).spawner_environment()
+    hub = SimpleNamespace(api_url="http://127.0.0.1:8081/hub/api", url="/hub/", base_url="/hub/", public_host="")
+    for cls, name in ((spawners.LocalProcessSpawner, ME), (spawners.SimpleLocalProcessSpawner, "alice")):
+        user = SimpleNamespace(name=name, url=f"/user/{name}/", escaped_name=name, server=None, id=1, groups=[])
+        env = cls(user=user, config=config, hub=hub, api_token="token").get_env()
+        assert env[ENV_KEY] == learner_key(secret, ME), cls.__name__  # both run the server as this OS user
