@@ -67,6 +67,8 @@ FAMILIES = {
     "bert": lambda: keras_hub.models.BertBackbone(**TEXT, max_sequence_length=6, num_segments=3),
     "distil_bert": lambda: keras_hub.models.DistilBertBackbone(**TEXT, max_sequence_length=6),
     "roberta": lambda: keras_hub.models.RobertaBackbone(**TEXT, max_sequence_length=6),
+    "f_net": lambda: keras_hub.models.FNetBackbone(**{k: v for k, v in TEXT.items() if k != "num_heads"},
+                                                   max_sequence_length=6, num_segments=3),
     "electra": lambda: keras_hub.models.ElectraBackbone(  # its config calls the vocabulary vocab_size
         vocab_size=30, num_layers=1, num_heads=2, hidden_dim=8, intermediate_dim=12, embedding_dim=6,
         max_sequence_length=6),
@@ -213,6 +215,8 @@ TASKS = {
     "DistilBertTextClassifier": ("distil_bert", {"num_classes": 3}),
     "DebertaV3TextClassifier": ("deberta_v3", {"num_classes": 3}),
     "BertMaskedLM": ("bert", {}),
+    "FNetTextClassifier": ("f_net", {"num_classes": 3}),
+    "FNetMaskedLM": ("f_net", {}),
     "AlbertMaskedLM": ("albert", {}),
     "DebertaV3MaskedLM": ("deberta_v3", {}),
     "BartSeq2SeqLM": ("bart", {}),

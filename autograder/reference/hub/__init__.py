@@ -36,6 +36,7 @@ from . import (  # noqa: F401  (encoders, seq2seq, vision)
     distil_bert,
     efficientnet,
     electra,
+    f_net,
     heads,
     resnet,
     roberta,

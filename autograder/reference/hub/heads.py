@@ -3,7 +3,8 @@
 A task config nests its backbone's config under ``"backbone"``; the head's weights come from the task's own
 hyperparameters (``num_classes``, ``hidden_dim``, ``intermediate_dim``) and the backbone's widths:
 
-- ``BertTextClassifier``, ``AlbertTextClassifier``: ``logits`` on the pooled ``[CLS]`` output, ``d·n + n``;
+- ``BertTextClassifier``, ``AlbertTextClassifier``, ``FNetTextClassifier``: ``logits`` on the pooled
+  ``[CLS]`` output, ``d·n + n``;
 - ``RobertaTextClassifier``, ``XLMRobertaTextClassifier``, ``DistilBertTextClassifier``,
   ``DebertaV3TextClassifier``: a ``pooled_dense`` ``d·c + c`` (``c = hidden_dim``, the backbone's by
   default) and ``logits`` ``c·n + n``;
@@ -70,11 +71,11 @@ def _vit_classifier(task: dict, counted: HubCount) -> tuple[Block, ...]:
     return (*blocks, _head("predictions", width, _int(task, "num_classes")))
 
 
-register_task("BertTextClassifier", "AlbertTextClassifier", head=_logits)
+register_task("BertTextClassifier", "AlbertTextClassifier", "FNetTextClassifier", head=_logits)
 register_task("RobertaTextClassifier", "XLMRobertaTextClassifier", "DistilBertTextClassifier",
               "DebertaV3TextClassifier", head=_pooled_logits)
 register_task("BertMaskedLM", "AlbertMaskedLM", "RobertaMaskedLM", "XLMRobertaMaskedLM", "DistilBertMaskedLM",
-              "DebertaV3MaskedLM", head=_masked_lm)
+              "DebertaV3MaskedLM", "FNetMaskedLM", head=_masked_lm)
 register_task("BartSeq2SeqLM", "T5Seq2SeqLM")
 register_task("ResNetImageClassifier", "EfficientNetImageClassifier", head=_image_classifier)
 register_task("ViTImageClassifier", head=_vit_classifier)
