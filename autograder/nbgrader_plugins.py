@@ -50,7 +50,7 @@ from .secret import SECRET_FILE, course_secret
 from .trusted import cells, pipeline
 from .trusted.execute import Budget, KernelStartError
 from .trusted.sandbox import Limits
-from .trusted.variants import Learner, numbers_seen_in
+from .trusted.variants import Learner, add_note, numbers_seen_in
 
 __all__ = ["FlagForReview", "InertFeedbackExporter", "InertOutputs", "LenientExporter", "ReviewCsvExport",
            "SandboxedExecute", "TrustedCells", "markdown2html"]
@@ -151,8 +151,9 @@ class SandboxedExecute(NbGraderPreprocessor):
             self.log.error("%s: %s; every test cell scores 0", info["student"], err)
             pipeline.fail_all(nb, f"Not graded: {err}.")
             return nb, resources
-        resources["autograder_review"] = {r.grade_id: " ".join(filter(None, (r.review, unkeyed)))
-                                          for r in results if r.review or unkeyed}
+        unkeyed_on = {gid: unkeyed for gid, q in questions.items() if q.varies and unkeyed}  # numbers seen: no key
+        resources["autograder_review"] = {r.grade_id: add_note(r.review, unkeyed_on.get(r.grade_id))
+                                          for r in results if r.review or r.grade_id in unkeyed_on}
         return nb, resources
 
     def _settings(self) -> pipeline.Settings:

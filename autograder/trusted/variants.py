@@ -7,11 +7,13 @@ returns them there), and rewrites each ``show`` cell's output with the variant i
 feedback page shows the learner's own models).
 
 Copies are flagged for the instructor only on specific evidence (:func:`review_copies`): a wrong answer
-counts against a classmate when it is their variant's key, no catalogued misconception of the learner's own
-variant explains it, and few classmates share that key. Two such answers matching the same classmate are a
-strong flag; one that is rare in the class, a weak one; a mistake that happens to land on some classmate's
-key is no evidence at all (``python -m benchmarks.copy_flags`` measures both error rates). A notebook that
-shows the book's numbers was worked without a learner key (:func:`numbers_seen`): flagged, never a copy.
+counts against a classmate when it is their variant's key and no catalogued misconception of the learner's own
+variant explains it, weighed by how likely an honest slip is to land on some key there (the class's keys per
+whole number around it: near 1 among small numbers, tiny among large ones). Two such answers matching the same
+classmate are a strong flag, one rare one a weak flag, when chance would give that evidence at most
+:data:`ALPHA` of the time; a forgotten bias that lands on a classmate's key is no evidence
+(``python -m benchmarks.copy_flags`` measures both error rates). A notebook whose ``show`` cells showed the
+book's numbers was worked without a learner key (:func:`numbers_seen`): flagged for review, never a copy.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from ..grading.questions import Question
 from ..grading.variants import learner_key
 
 SHOW_CALL = re.compile(r"""^\s*(?:\w+\s*=\s*)?(?:autograder\.)?show\(\s*(["'])([^"']+)\1""", re.MULTILINE)
-__all__ = ["BOOK", "COPY_NOTE", "Learner", "Match", "copied_from", "copy_notes", "match", "numbers_seen",
+__all__ = ["BOOK", "COPY_NOTE", "Learner", "Match", "add_note", "copied_from", "copy_notes", "match", "numbers_seen",
            "numbers_seen_in", "render_prompts", "review_copies", "without_key_note"]
 
 BOOK = "the book's"  # whose numbers an answer matches when they are no learner's
@@ -44,7 +46,8 @@ STRONG = ("For review: possible copy (strong: {n} answers match {whose} variant,
 WEAK = ("For review: possible copy (weak: 1 answer matches {whose} variant, not this learner's: {cells}; no "
         "catalogued misconception of this learner's own numbers explains it; an honest slip would land on some "
         "classmate's key there with a chance of about {chance}).")
-WITHOUT_KEY = ("For review: worked without a key ({why}): this learner answered the book's numbers, not their own. "
+WITHOUT_KEY_MARK = "For review: worked without a key"
+WITHOUT_KEY = (WITHOUT_KEY_MARK + " ({why}), so this learner saw the book's numbers, not their own. "
                "{graded}")
 GRADED_OWN = ("Graded on their own numbers; to grade such submissions on the book's numbers, set "
               "c.Variants.without_key = \"book\" and autograde again.")
@@ -203,6 +206,14 @@ def without_key_note(why: str, *, graded_on_book: bool) -> str:
     return WITHOUT_KEY.format(why=why, graded=GRADED_BOOK if graded_on_book else GRADED_OWN)
 
 
+def add_note(review: str | None, note: str | None) -> str | None:
+    """``review`` with ``note`` after it; a note on work without a key replaces the one the answers gave."""
+    if not note:
+        return review
+    kept = review.split(WITHOUT_KEY_MARK)[0].strip() if review and note.startswith(WITHOUT_KEY_MARK) else review
+    return f"{kept} {note}" if kept else note
+
+
 def review_copies(results: list, questions: dict[str, Question], learner: Learner) -> list:
     """``results`` (the pipeline's, one per test cell) with a review note on each answer that is evidence of
     a copy (:func:`copy_notes`); a strong flag also tells the learner that the number answers other numbers."""
@@ -214,7 +225,7 @@ def review_copies(results: list, questions: dict[str, Question], learner: Learne
 
 
 def _noted(result, note: str):
-    review = f"{result.review} {note}" if result.review else note
+    review = add_note(result.review, note)
     if "(strong:" not in note:
         return replace(result, review=review)
     verdict = replace(result.verdict, feedback=f"{result.verdict.feedback}\n{COPY_NOTE}",

@@ -4,7 +4,9 @@
 answer cells, computed here from their variant (the course secret is known to the test). 5 more
 submit a copy of a classmate's notebook. One more course assignment, a01_the_question, is released
 with variants turned off (``c.Variants.fixed``): its notebook is stamped ``fixed=True`` and the book's
-numbers earn full marks.
+numbers earn full marks. Two more worked without a key (their show() cells show the book's numbers, and
+they answered those): flagged either way, graded on their own numbers or, with ``c.Variants.without_key =
+"book"``, on the book's; and one more is graded in the same course with ``c.Variants.keys`` unset.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import pytest
 
 from autograder import course
 from autograder.grading import all_questions
-from autograder.grading.questions import amount
+from autograder.grading.learner import render
+from autograder.grading.questions import amount, get_question
 from autograder.grading.variants import learner_key
 from autograder.reference import count
 
@@ -29,6 +32,8 @@ ASSIGNMENT, FIXED = "a02_dense", "a01_the_question"
 SECRET = "a-course-secret-known-to-this-test"
 HONEST = [f"learner{i:02d}" for i in range(20)]
 COPIERS = {f"copier{i}": HONEST[i] for i in range(5)}  # copier → whose notebook they copied
+NO_KEY = {"no_key": "flag", "no_key_book": "book"}  # worked without a key → c.Variants.without_key
+SHOW = re.compile(r"""show\(\s*["']([^"']+)["']""")
 FUNCTIONS = {
     ASSIGNMENT: ("def dense_params(inputs, units, use_bias=True):\n"
                  "    return units * inputs + (units if use_bias else 0)"),
@@ -60,6 +65,18 @@ def _notebook(released, answers: dict[str, str], path):
     return path
 
 
+def _without_key(released, path):
+    """A notebook worked without a key: its show() cells show the book's numbers, and it answers them."""
+    nb = nbformat.read(_notebook(released, _typed_answers(ASSIGNMENT, None), path), as_version=4)
+    for cell in nb.cells:
+        found = SHOW.search(cell.source) if cell.cell_type == "code" else None
+        if found:
+            markdown = render(get_question(found.group(1)), whose="The book's numbers.")
+            cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": markdown})]
+    nbformat.write(nb, path)
+    return path
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """The course after autograde, feedback and export: (course, scores, review column, released a01)."""
@@ -74,7 +91,14 @@ def graded(tmp_path_factory):
             grader.submit(student, ASSIGNMENT, _notebook(released, answers, folder / f"{student}.ipynb"))
         for copier, source in COPIERS.items():
             grader.submit(copier, ASSIGNMENT, folder / f"{source}.ipynb")
+        for student in (*NO_KEY, "keys_unset"):
+            grader.submit(student, ASSIGNMENT, _without_key(released, folder / f"{student}.ipynb"))
         grader.autograde(ASSIGNMENT)
+        grader.config.Variants.without_key = "book"
+        grader.autograde(ASSIGNMENT, "no_key_book")
+        grader.config.Variants.keys, grader.config.Variants.without_key = "", "flag"
+        grader.autograde(ASSIGNMENT, "keys_unset")
+        grader.config.Variants.keys = "handed-out"
         fixed_release = grader.generate(FIXED)
         grader.submit("book_numbers", FIXED, _notebook(fixed_release, _typed_answers(FIXED, None),
                                                        folder / "book_numbers.ipynb"))
@@ -82,9 +106,11 @@ def graded(tmp_path_factory):
         grader.generate_feedback(ASSIGNMENT, HONEST[0])
         scores = grader.export(folder / "grades.csv")
         with open(folder / "grades.csv", newline="") as handle:
-            review = {(r["student_id"], r["assignment"]): r["review"] for r in csv.DictReader(handle)}
+            rows = list(csv.DictReader(handle))
+        review = {(r["student_id"], r["assignment"]): r["review"] for r in rows}
+        notes = {(r["student_id"], r["assignment"]): r["review_notes"] for r in rows}
         feedback = next((grader.root / "feedback" / HONEST[0] / ASSIGNMENT).glob("*.html")).read_text()
-        yield {"scores": scores, "review": review, "feedback": feedback,
+        yield {"scores": scores, "review": review, "notes": notes, "feedback": feedback,
                "fixed_release": nbformat.read(fixed_release, as_version=4)}
 
 
@@ -122,3 +148,21 @@ def test_an_assignment_with_variants_off_is_released_fixed_and_graded_on_the_boo
     shows = [c.source for c in graded["fixed_release"].cells if c.cell_type == "code" and "show(" in c.source]
     assert shows and all("fixed=True" in source for source in shows)
     assert graded["scores"][("book_numbers", FIXED)] == _full(FIXED)
+
+
+def test_work_without_a_key_is_flagged_for_the_instructor_and_graded_as_the_course_chose(graded):
+    """Is a notebook that showed the book's numbers flagged "worked without a key" on every varied question, never
+    silently zeroed: graded on the learner's own numbers by default, and on the book's with without_key="book"?"""
+    varied = {q.grade_id for q in all_questions(ASSIGNMENT) if q.varies}
+    for student, mode in NO_KEY.items():
+        assert set(graded["review"][(student, ASSIGNMENT)].split()) == varied, student
+        assert graded["notes"][(student, ASSIGNMENT)].count("worked without a key") == len(varied), student
+        expected = _full(ASSIGNMENT) if mode == "book" else _full(ASSIGNMENT) - sum(
+            q.points for q in all_questions(ASSIGNMENT) if q.varies)
+        assert graded["scores"][(student, ASSIGNMENT)] == expected, student
+
+
+def test_a_course_that_does_not_say_how_keys_reach_learners_grades_on_the_books_numbers(graded):
+    """With c.Variants.keys unset, does the book's numbers earn full marks, with no flag?"""
+    assert graded["scores"][("keys_unset", ASSIGNMENT)] == _full(ASSIGNMENT)
+    assert graded["review"][("keys_unset", ASSIGNMENT)] == ""

@@ -102,3 +102,16 @@ def test_release_says_which_numbers_each_assignment_uses(tmp_path):
     assert modes(("a01_the_question", "a02_dense"), tmp_path) == {
         "a01_the_question": "the book's numbers for everyone (c.Variants.fixed)",
         "a02_dense": "each learner's own numbers (keys: handed-out)"}
+
+
+def test_the_notebooks_own_word_on_its_numbers_replaces_the_answers_and_keeps_other_notes():
+    """When a notebook showed the book's numbers, does its note replace the 'worked without a key' note the
+    answers gave (one note, not two), and keep any other note on the answer?"""
+    from autograder.trusted.variants import add_note, without_key_note
+
+    keras = "For review: this answer cell asks Keras or the reference counter for the count (count_params)."
+    from_answers = without_key_note("2 answers are the book's keys: a, b", graded_on_book=False)
+    merged = add_note(f"{keras} {from_answers}", without_key_note("its show() cells show them", graded_on_book=True))
+    assert merged.startswith(keras) and merged.count("worked without a key") == 1
+    assert merged.endswith("Graded on the book's numbers (c.Variants.without_key = \"book\").")
+    assert add_note(None, None) is None and add_note(keras, None) == keras
