@@ -213,3 +213,25 @@ def test_no_learner_script_runs_in_a_browser(graded, tmp_path):
     for checked in (page, bare):
         shutil.rmtree(tmp_path / "p", ignore_errors=True)
         assert _title(checked, tmp_path / "p") == ASSIGNMENT, checked.name
+
+
+def test_parallel_autograde_writes_the_same_notes_as_stock_nbgrader(graded):
+    """Graded again with ``python -m autograder autograde`` (Dask, in a private course per submission), does the
+    class get exactly the review notes stock nbgrader wrote, and still show no learner a classmate's id?
+    (Last in this file: it grades the course again.)"""
+    from tests.fixtures.parallel_course import BIN, run
+
+    root = graded["root"]
+    stock = {p.relative_to(root): p.read_text() for p in (root / review_notes.FOLDER).rglob("*.json")}
+    shutil.rmtree(root / review_notes.FOLDER)
+    config = (Path(course.__file__).parents[1] / "nbgrader_config.py").read_text()
+    (root / "nbgrader_config.py").write_text(f'{config}\nc.Variants.keys = "handed-out"\n')
+    code, out = run(root, str(BIN / "python"), "-m", "autograder", "autograde", ASSIGNMENT, "--force",
+                    "--workers", "1", "--dashboard", ":0", log="parallel.out")
+    assert code == 0, out[-3000:]
+    parallel = {p.relative_to(root): p.read_text() for p in (root / review_notes.FOLDER).rglob("*.json")}
+    assert stock and parallel == stock
+    for student in STUDENTS:
+        for path in _learner_files(root, student):
+            text = path.read_text(errors="replace")
+            assert not [w for w in (*STUDENTS, "For review") if w != student and w in text], path
