@@ -113,6 +113,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         "namespace, any user), landlock (Landlock and seccomp, where namespaces are blocked, as in a pod). "
         "The strongest level the machine allows is used; below this one, grading stops and says why.")).tag(
         config=True)
+    level = Unicode("", help=("Grade at exactly this sandbox level (root, userns or landlock), to compare levels; "
+                              "default: the strongest the machine allows.")).tag(config=True)
     memory_limit = Integer(Limits.memory_bytes, help="Bytes of address space per sandboxed process.").tag(
         config=True)
     total_memory_limit = Integer(Limits.total_memory_bytes, help=(
@@ -161,7 +163,7 @@ class SandboxedExecute(NbGraderPreprocessor):
                         output_bytes=self.output_limit, after_timeout_seconds=self.after_timeout)
         limits = Limits(memory_bytes=self.memory_limit, total_memory_bytes=self.total_memory_limit,
                         processes=self.process_limit, cpu_seconds=self.cpu_limit)
-        return pipeline.Settings(budget, limits, self.sandbox, self.require,
+        return pipeline.Settings(budget, limits, self.sandbox, self.require, self.level,
                                  self.secret or _course_secret(self.config))
 
 
@@ -244,8 +246,9 @@ class FlagForReview(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         notes = resources.get("autograder_review") or {}
-        review_notes.update(CourseDirectory(config=self.config).root, info["assignment"], info["student"],
-                            info["notebook"], notes)
+        root = CourseDirectory(config=self.config).root
+        review_notes.update(root, info["assignment"], info["student"], info["notebook"], notes)
+        review_notes.write_level(root, info["assignment"], info["student"], resources.get("autograder_sandbox", ""))
         if notes:
             with Gradebook(info["db_url"]) as gradebook:
                 for grade_id in notes:
@@ -256,20 +259,21 @@ class FlagForReview(NbGraderPreprocessor):
 
 
 class ReviewCsvExport(CsvExportPlugin):
-    """nbgrader's CSV export with ``review`` (the answers flagged for review, by test cell) and
-    ``review_notes`` (why) columns; no cell keeps a terminal control character."""
+    """nbgrader's CSV export with ``review`` (the answers flagged for review, by test cell), ``review_notes``
+    (why) and ``sandbox`` (the level learner code ran at) columns; no cell keeps a terminal control character."""
 
     def export(self, gradebook):
         super().export(gradebook)
         root = CourseDirectory(config=self.config).root
         with open(self.to or "grades.csv", newline="") as handle:
             rows = list(csv.reader(handle))
-        rows[0] += ["review", "review_notes"]
+        rows[0] += ["review", "review_notes", "sandbox"]
         student, assignment = rows[0].index("student_id"), rows[0].index("assignment")
         for row in rows[1:]:
             notes = [item for found in review_notes.read(root, row[assignment], row[student]).values()
                      for item in found.items()]
-            row += [" ".join(grade_id for grade_id, _ in notes), " | ".join(f"{gid}: {note}" for gid, note in notes)]
+            row += [" ".join(grade_id for grade_id, _ in notes), " | ".join(f"{gid}: {note}" for gid, note in notes),
+                    review_notes.read_level(root, row[assignment], row[student])]
         with open(self.to or "grades.csv", "w", newline="") as handle:
             csv.writer(handle).writerows([[strip_controls(cell) for cell in row] for row in rows])
 

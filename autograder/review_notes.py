@@ -10,7 +10,8 @@ one JSON file per submission, ``review/ASSIGNMENT/STUDENT.json`` in the course d
 
 Written the same way by stock ``nbgrader autograde`` (``FlagForReview``, one notebook at a time) and by a
 parallel run (its coordinator, from what the worker's private course wrote); read by the export's review
-columns and the class report. A submission without notes has no file. Standard library only.
+columns and the class report. A submission without notes has no file. Beside it, ``STUDENT.sandbox`` names the
+sandbox level the submission was graded at (the export's ``sandbox`` column). Standard library only.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["FOLDER", "Notes", "path", "read", "update", "write"]
+__all__ = ["FOLDER", "Notes", "path", "read", "read_level", "update", "write", "write_level"]
 
 FOLDER = "review"
 Notes = dict[str, dict[str, str]]  # notebook → grade id → note
@@ -65,3 +66,21 @@ def write(root: Path | str, assignment: str, student: str, notes: Notes) -> None
 def update(root: Path | str, assignment: str, student: str, notebook: str, notes: dict[str, str]) -> None:
     """Replace the notes of one notebook of a submission (how ``nbgrader autograde`` goes, a notebook at a time)."""
     write(root, assignment, student, {**read(root, assignment, student), notebook: notes})
+
+
+def write_level(root: Path | str, assignment: str, student: str, level: str) -> None:
+    """Record the sandbox level a submission was graded at (``review/ASSIGNMENT/STUDENT.sandbox``)."""
+    target = path(root, assignment, student).with_suffix(".sandbox")
+    if not level:
+        target.unlink(missing_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(level + "\n", encoding="utf-8")
+
+
+def read_level(root: Path | str, assignment: str, student: str) -> str:
+    """The sandbox level a submission was graded at ("" where none was recorded)."""
+    try:
+        return path(root, assignment, student).with_suffix(".sandbox").read_text(encoding="utf-8").strip()[:20]
+    except OSError:
+        return ""

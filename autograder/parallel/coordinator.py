@@ -145,6 +145,7 @@ class Course:
         _place(Path(coursedir.format_path(coursedir.autograded_directory, outcome.student, assignment)),
                outcome.files)
         review_notes.write(coursedir.root, assignment, outcome.student, outcome.review)
+        review_notes.write_level(coursedir.root, assignment, outcome.student, outcome.sandbox)
         score, max_score = gradebook.score(book, assignment, outcome.student)
         return Record(outcome.student, "graded", score, max_score, outcome.seconds, outcome.attempt, outcome.worker)
 

@@ -80,7 +80,8 @@ def _grade(task: Task, root: Path) -> Outcome:
         graded = gradebook.snapshot(private, task.assignment, task.student)
     autograded = Path(config.CourseDirectory.root) / _dest(config, task)
     return Outcome(task.student, ok=True, graded=graded, files=read_folder(autograded), log=log,
-                   review=review_notes.read(config.CourseDirectory.root, task.assignment, task.student))
+                   review=review_notes.read(config.CourseDirectory.root, task.assignment, task.student),
+                   sandbox=review_notes.read_level(config.CourseDirectory.root, task.assignment, task.student))
 
 
 def _private_course(task: Task, root: Path):

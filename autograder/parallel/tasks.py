@@ -56,6 +56,7 @@ class Outcome:
     graded: dict | None = None  # gradebook.snapshot() of the private gradebook after grading
     files: Files = field(default_factory=dict)  # the autograded folder, relative to it
     review: dict = field(default_factory=dict)  # the review notes the grading wrote (autograder.review_notes)
+    sandbox: str = ""  # the sandbox level it was graded at (autograder.review_notes.read_level)
     log: str = ""  # nbgrader's warnings and errors
     seconds: float = 0.0
     worker: str = ""

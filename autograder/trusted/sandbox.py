@@ -57,13 +57,15 @@ class Limits:
 
 
 @cache
-def choose(require: str = "landlock") -> Level:
-    """The strongest level that runs here, if it is at least ``require``; else a SandboxError whose one
-    sentence names what each level lacks and how to fix it."""
-    floor, tried = by_name(require), []
+def choose(require: str = "landlock", exactly: str = "") -> Level:
+    """The strongest level that runs here, if it is at least ``require`` (``exactly``: that level, or none);
+    else a SandboxError whose one sentence names what each level lacks and how to fix it."""
+    floor, tried = by_name(exactly or require), []
     for level in LEVELS:
         if level.rank < floor.rank:
             break
+        if exactly and level is not floor:
+            continue
         problem = level.problem() or _probe(level)
         if problem is None:
             return level

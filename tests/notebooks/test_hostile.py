@@ -72,12 +72,15 @@ class Graded:
     package: Path
     survivors: dict = field(default_factory=dict)
     markers: list = field(default_factory=list)
+    level: str = ""  # the sandbox level the grader should reach
 
 
-def students() -> dict:
-    """student id -> expected entry: the fixtures (or the HOSTILE_STUDENTS subset) and the honest copies."""
+def students(default: str = "") -> dict:
+    """student id -> expected entry: the fixtures (or the HOSTILE_STUDENTS subset, else the ``default`` one)
+    and the honest copies."""
     expected = json.loads((build.HERE / "expected.json").read_text())
-    patterns = [p.strip() for p in os.environ.get("HOSTILE_STUDENTS", "").split(",") if p.strip()]
+    chosen = os.environ.get("HOSTILE_STUDENTS", "") or default
+    patterns = [p.strip() for p in chosen.split(",") if p.strip()]
     chosen = {n: e for n, e in expected.items() if not patterns or any(fnmatch.fnmatch(n, p) for p in patterns)}
     copy = dict(expected["honest_plain"], about="a copy of honest_plain")
     return chosen | {name: copy for name in HONEST_COPIES}
@@ -121,13 +124,14 @@ def keep_copy(package: Path, dest: Path) -> None:
     shutil.copytree(package, dest, ignore=shutil.ignore_patterns("__pycache__"))
 
 
-def nbgrader(course: Path, env: dict, *args: str, timeout: float = 300) -> tuple[int | None, float, str]:
-    """Run the stock nbgrader CLI in ``course``: exit code (None on timeout), wall time, output.
-    Output goes to a file, not a pipe: a learner's escaped process holding the pipe would hang the wait.
-    On timeout the whole process group is killed."""
+def nbgrader(course: Path, env: dict, *args: str, timeout: float = 300,
+             inside: tuple[str, ...] = ()) -> tuple[int | None, float, str]:
+    """Run the stock nbgrader CLI in ``course`` (``inside`` a wrapper command, if given): exit code (None on
+    timeout), wall time, output. Output goes to a file, not a pipe: a learner's escaped process holding the
+    pipe would hang the wait. On timeout the whole process group is killed."""
     log = course / f"nbgrader-{args[0]}.log"
     start = time.monotonic()
-    code = run_logged([str(BIN / "nbgrader"), *args], course, env, log, timeout)
+    code = run_logged([*inside, str(BIN / "nbgrader"), *args], course, env, log, timeout)
     return code, time.monotonic() - start, log.read_text(errors="replace")
 
 
@@ -196,11 +200,16 @@ def export(course: Path, env: dict) -> tuple[dict, list]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> Graded:
-    course = tmp_path_factory.mktemp("hostile-course")
+    from autograder.trusted.sandbox import choose
+
+    return grade_class(tmp_path_factory.mktemp("hostile-course"), students(), level=choose().name)
+
+
+def grade_class(course: Path, chosen: dict, inside: tuple[str, ...] = (), level: str = "") -> Graded:
+    """Release the assignment, submit ``chosen``'s notebooks and autograde them (``inside`` a wrapper)."""
     env = make_course(course)
     code, _, out = nbgrader(course, env, "generate_assignment", ASSIGNMENT, "--force")
     assert code == 0, f"nbgrader generate_assignment failed:\n{out[-3000:]}"
-    chosen = students()
     submit(course, chosen)
     for stale in markers(course, chosen):
         stale.unlink()
@@ -208,11 +217,11 @@ def graded(tmp_path_factory) -> Graded:
     keep_copy(package, course / "package-before")
     watched = [course / "nbgrader_config.py", course / "solutions", course / "exercises", course / "submitted"]
     course_before, package_before = digest(*watched), digest(package)
-    code, seconds, log = nbgrader(course, env, "autograde", ASSIGNMENT, timeout=AUTOGRADE_TIMEOUT)
+    code, seconds, log = nbgrader(course, env, "autograde", ASSIGNMENT, timeout=AUTOGRADE_TIMEOUT, inside=inside)
     alive, fresh = survivors(course, chosen)
     rows, columns = export(course, env)
     graded = Graded(course, chosen, rows, columns, code, seconds, log, (course_before, digest(*watched)),
-                    (package_before, digest(package)), package, alive, fresh)
+                    (package_before, digest(package)), package, alive, fresh, level)
     (course / "hostile-report.txt").write_text(
         f"nbgrader autograde: exit code {code}, {seconds:.0f} s for {len(chosen)} students\n"
         f"{table(graded, sorted(chosen))}\n")
@@ -291,3 +300,10 @@ def test_flagged_students_are_marked_for_review(graded):
     honest_unflagged = {n for n, e in graded.expected.items() if e["kind"] == "honest" and not e["review"]}
     assert want <= flagged, f"not flagged for review in column {column!r}: {sorted(want - flagged)}"
     assert not flagged & honest_unflagged, f"honest work flagged for review: {sorted(flagged & honest_unflagged)}"
+
+
+def test_every_submission_records_the_sandbox_level(graded):
+    """Does the export's sandbox column name, for every submission, the level its code ran at: the strongest this
+    machine gives the grader (userns for an ordinary user, root for root, landlock in a pod)?"""
+    found = {name: row.get("sandbox") for name, row in graded.rows.items()}
+    assert found and set(found.values()) == {graded.level}, found
