@@ -91,6 +91,13 @@ def test_the_nbgrader_configs_load(name):
     assert config.Exchange.root or config.CourseDirectory.root
 
 
+def test_the_course_declares_the_keys_the_hub_hands_out(course):
+    """Since the Hub hands out learner keys, does the instructor's nbgrader config turn per-learner numbers on
+    for keys from JupyterHub (without it every learner would get the book's numbers)?"""
+    assert ENV_KEY in _load("jupyterhub_config.py").Spawner.environment
+    assert _load("nbgrader_config_instructor.py").Variants["keys"] == "jupyterhub"  # .keys is dict.keys
+
+
 def test_the_system_nbgrader_config_matches_the_kubernetes_one():
     """Do the pods get the same course id and exchange as the one machine?"""
     text = VALUES["singleuser"]["extraFiles"]["nbgrader-config"]["stringData"]
