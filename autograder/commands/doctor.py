@@ -49,7 +49,8 @@ def diagnose(key: str | None, student: str, secret: str | None) -> list[str]:
 
     if not key:
         return ["No learner key here (AUTOGRADER_LEARNER_KEY is not set): these notebooks show the book's "
-                "numbers, while a course with per-learner numbers grades each learner on their own. " + FIX_GLUE]
+                "numbers, which is right only for a course that hands out no keys (c.Variants.keys unset). "
+                + FIX_GLUE]
     owner = student_of(key)
     if not owner:
         return [f"{key!r} is not a learner key (expected STUDENT:24 hex digits, as `python -m autograder keys` "
