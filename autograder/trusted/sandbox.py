@@ -166,8 +166,9 @@ class Sandbox:
         if self.workdir is not None:
             args += [*_parents(self.workdir), "--ro-bind", str(self._private_copy()), str(self.workdir),
                      "--chdir", str(self.workdir)]
-        # Only /tmp stays writable: bubblewrap's own root (the folders it made) is a tmpfs without a cap.
-        return [*args, "--remount-ro", "/", *_NAMESPACES, *self._environment(home="/tmp")]
+        # Only /tmp stays writable: bubblewrap's own root (the folders it made) and its /dev are tmpfs without a
+        # cap, writable by the sandbox's user in a user namespace (devices stay usable: /dev/null takes writes).
+        return [*args, "--remount-ro", "/dev", "--remount-ro", "/", *_NAMESPACES, *self._environment(home="/tmp")]
 
     def prlimit_args(self) -> list[str]:
         return [f"--{name}={value}" for name, value in self._rlimits().items()]

@@ -162,7 +162,7 @@ WRITABLE = textwrap.dedent("""
     wrote = []
     for top in ("/",):
         for root, dirs, files in os.walk(top):
-            dirs[:] = [d for d in dirs if os.path.join(root, d) not in ("/proc", "/sys", "/dev", allowed)]
+            dirs[:] = [d for d in dirs if os.path.join(root, d) not in ("/proc", "/sys", allowed)]
             if not os.access(root, os.W_OK):
                 continue
             try:
@@ -178,7 +178,7 @@ WRITABLE = textwrap.dedent("""
 @levels
 def test_nothing_of_the_host_is_writable_inside(tmp_path, level):
     """Can learner code create a file anywhere but its own private /tmp (not the kernel's connection folder,
-    not the package, not the submission)?"""
+    not the package, not the submission, not /dev or /dev/shm)?"""
     box = _box(level, workdir=tmp_path)
     Path(box.kernel_transport()["connection_file"]).write_text("{}")  # as the kernel manager writes it
     box.connection_inside()  # the connection file is bound in, read-only
