@@ -24,6 +24,7 @@ from typing import Any
 
 from ..errors import ConfigError, ShapeError, UnknownLayerError
 from ._types import Derivation, LayerCount, Shape
+from .quantize import policy
 
 __all__ = ["Call", "Counted", "Fallback", "apply_layer", "by_fallback", "current_fallback", "falling_back",
            "from_keras", "known_classes", "overriding", "register", "rule_for"]
@@ -210,16 +211,35 @@ def apply_layer(layer: dict, call: Call) -> Counted:
             "expected a config written by Keras 3 (model.to_json() or a .keras file)")
         located.located = True
         raise located from None
+    counted = _with_dtype(counted, config.get("dtype"))
     return counted.freeze() if config.get("trainable", True) is False else counted
 
 
+def _with_dtype(counted: Counted, dtype) -> Counted:
+    """Record the variables' dtype under the layer's policy (bfloat16; float32 under ``mixed_bfloat16``)."""
+    if dtype is None or dtype == "float32" or counted.derivation.weights or not counted.derivation.params.total:
+        return counted
+    try:
+        variable = policy(dtype).variable_dtype
+    except ConfigError:
+        return counted
+    if variable == counted.derivation.dtype:
+        return counted
+    return replace(counted, derivation=replace(counted.derivation, dtype=variable))
+
+
+_QUANTIZABLE = ("Dense", "EinsumDense", "Embedding", "ReversibleEmbedding")  # their rules read quantized policies
+
+
 def _refuse_quantized(layer: dict, config: dict) -> None:
-    """Quantized weights are stored differently; counting them as float would be a guess."""
+    """Quantized weights are stored differently; only the layers Keras quantizes have rules that know how."""
     dtype = config.get("dtype")
     policy = dtype.get("class_name", "") if isinstance(dtype, dict) else str(dtype or "")
-    if config.get("quantization_config") or "Quantized" in policy:
+    quantized = config.get("quantization_config") or "Quantized" in policy or "Int4" in policy or "_from_" in policy
+    if quantized and layer.get("class_name") not in _QUANTIZABLE:
         raise ConfigError(f"{_where(layer)} is quantized ({policy or 'quantization_config'}); the reference "
-                          "counter only counts float layers: count the model before quantizing it")
+                          f"counter counts quantized {', '.join(_QUANTIZABLE)} layers only: count the model "
+                          "before quantizing it")
 
 
 def _where(layer: dict) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ._expr import Expr
 
-__all__ = ["Derivation", "LayerCount", "ModelCount", "ParamCount", "Shape"]
+__all__ = ["Derivation", "LayerCount", "ModelCount", "ParamCount", "Shape", "Weight"]
 
 Shape = tuple  # a tuple of int | None, the batch dimension first
 
@@ -34,13 +34,33 @@ class ParamCount:
 
 
 @dataclass(frozen=True, slots=True)
+class Weight:
+    """One variable of a layer whose variables are not all in its policy's dtype (a quantized layer)."""
+
+    name: str
+    shape: tuple
+    dtype: str
+    trainable: bool
+
+    @property
+    def size(self) -> int:
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+
+@dataclass(frozen=True, slots=True)
 class Derivation:
-    """A count together with the arithmetic that produced it."""
+    """A count together with the arithmetic that produced it; ``dtype`` is the variables' dtype under the
+    layer's policy, ``weights`` lists each variable when they differ (a quantized layer)."""
 
     trainable: Expr | None = None
     non_trainable: Expr | None = None
     note: str = ""
     frozen: bool = False
+    dtype: str = "float32"
+    weights: tuple[Weight, ...] = ()
 
     @property
     def params(self) -> ParamCount:

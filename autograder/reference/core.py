@@ -9,6 +9,7 @@ from ._einsum import analyze_einsum
 from ._expr import product, term
 from ._registry import Call, Counted, current_fallback, register
 from ._types import Derivation
+from .quantize import dense_weights, einsum_weights, embedding_weights, policy, weights_derivation
 
 __all__ = ["dense", "einsum_dense", "embedding", "reversible_embedding"]
 
@@ -45,6 +46,10 @@ def _dense(config: dict, call: Call) -> Counted:
     if len(shape) < 2 or shape[-1] is None:
         raise ShapeError(f"Dense needs a known last axis, got input shape {shape}")
     units = config["units"]
+    pol = policy(config.get("dtype"))
+    if pol.mode:
+        weights = dense_weights(units, shape[-1], config.get("use_bias", True), pol, config.get("lora_rank"))
+        return Counted((*shape[:-1], units), weights_derivation(weights, pol))
     derivation = dense(units, shape[-1], config.get("use_bias", True), config.get("lora_rank"))
     return Counted((*shape[:-1], units), derivation)
 
@@ -99,11 +104,20 @@ def _einsum_dense(config: dict, call: Call) -> Counted:
     derivation = einsum_dense(config["equation"], config["output_shape"], shape,
                               config.get("bias_axes"), config.get("lora_rank"))
     output = analyze_einsum(config["equation"], config.get("bias_axes"), shape, config["output_shape"])
+    pol = policy(config.get("dtype"))
+    if pol.mode:
+        bias = tuple(d for d in output.bias if d != 1) if output.bias is not None else None
+        weights = einsum_weights(config["equation"], output.kernel, bias, pol, config.get("lora_rank"))
+        derivation = weights_derivation(weights, pol)
     return Counted(output.output, derivation)
 
 
 @register("Embedding")
 def _embedding(config: dict, call: Call) -> Counted:
+    pol = policy(config.get("dtype"))
+    if pol.mode:
+        weights = embedding_weights(config["input_dim"], config["output_dim"], pol, config.get("lora_rank"))
+        return Counted((*call.shape, config["output_dim"]), weights_derivation(weights, pol))
     derivation = embedding(config["input_dim"], config["output_dim"], config.get("lora_rank"))
     return Counted((*call.shape, config["output_dim"]), derivation)
 
@@ -112,6 +126,11 @@ def _embedding(config: dict, call: Call) -> Counted:
 def _reversible_embedding(config: dict, call: Call) -> Counted:
     derivation = reversible_embedding(config["input_dim"], config["output_dim"],
                                       config.get("tie_weights", True))
+    pol = policy(config.get("dtype"))
+    if pol.mode:
+        weights = embedding_weights(config["input_dim"], config["output_dim"], pol,
+                                    tie_weights=config.get("tie_weights", True))
+        derivation = weights_derivation(weights, pol)
     shape = call.shape
     if call.kwargs.get("reverse") or (len(call.args) > 1 and call.args[1] is True):
         return Counted((*shape[:-1], config["input_dim"]), derivation)

@@ -1,0 +1,173 @@
+"""Keras 3 dtype policies and quantized layers (``model.quantize("int8" | "int4" | "float8")``).
+
+A serialized layer's ``dtype`` says how its variables are stored: ``"float32"``, ``"mixed_bfloat16"`` (computes in
+bfloat16, keeps float32 variables), ``"bfloat16"``, or a quantized policy (``QuantizedDTypePolicy`` with
+``mode: "int8"``, ``Int4DTypePolicy`` with ``mode: "int4/128"``, ``QuantizedFloat8DTypePolicy``). A quantized
+Dense, EinsumDense, Embedding or ReversibleEmbedding stores other variables than its float self; they are listed
+here the way its ``quantized_build`` in ``keras/src/layers/core`` creates them (Keras 3.15):
+
+- int8: the kernel in int8, frozen, plus a float32 ``kernel_scale`` per output unit (Embedding: per token);
+- int4: the kernel packed two to a byte along the output axis, a ``kernel_scale`` per output unit and group of
+  ``block_size`` inputs, and, when grouped, an int8 ``kernel_zero`` of the same shape and a float32 ``g_idx``;
+- float8: the float kernel stays trainable, plus three scales and three amax histories (all trainable).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..errors import ConfigError
+from ._expr import Expr, product, total
+from ._types import Derivation, Weight
+
+__all__ = ["Policy", "dense_weights", "einsum_weights", "embedding_weights", "policy", "weights_derivation"]
+
+_MODES = ("int8", "int4", "float8")
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A layer's dtype policy: its variables' dtype and, when quantized, the mode."""
+
+    variable_dtype: str = "float32"
+    mode: str | None = None
+    block_size: int | None = None
+    amax_history: int = 1024
+
+
+def policy(dtype) -> Policy:
+    """The policy a serialized ``dtype`` names (a string, or a ``DTypePolicy`` dict)."""
+    if dtype is None:
+        return Policy()
+    if isinstance(dtype, str):
+        return _named(dtype)
+    if not isinstance(dtype, dict):
+        raise ConfigError(f"a dtype policy should be a string or a serialized DTypePolicy, got {dtype!r:.60}")
+    cls, cfg = dtype.get("class_name", ""), dtype.get("config") or {}
+    if cls == "DTypePolicyMap":
+        raise ConfigError("a DTypePolicyMap (one policy per layer path) is not read by the reference counter; "
+                          "count the model before quantizing it")
+    if "mode" not in cfg:
+        return _named(cfg.get("name") or "float32")
+    mode, _, block = str(cfg["mode"]).partition("/")
+    return _quantized(mode, _named(cfg.get("source_name") or "float32").variable_dtype, block,
+                      int(cfg.get("amax_history_length", 1024)))
+
+
+def _named(name: str) -> Policy:
+    quantized, sep, source = name.partition("_from_")
+    if sep:  # Keras's string form of a quantized policy: "int8_from_float32", "int4_from_mixed_bfloat16"
+        return _quantized(quantized, _named(source).variable_dtype, "", 1024)
+    return Policy("float32" if name.startswith("mixed_") else name)
+
+
+def _quantized(mode: str, variable_dtype: str, block: str, amax: int) -> Policy:
+    if mode not in _MODES:
+        raise ConfigError(f"quantization mode {mode!r} is not counted by the reference counter (it counts "
+                          f"{', '.join(_MODES)}); count the model before quantizing it")
+    block_size = int(block) if block else None
+    return Policy(variable_dtype, mode, None if block_size == -1 else block_size, amax)
+
+
+def _w(name: str, shape: tuple, dtype: str, trainable: bool) -> Weight:
+    return Weight(name, tuple(shape), dtype, trainable)
+
+
+def _packed(rows: int, columns: int, pol: Policy, name: str, groups_first: bool) -> list[Weight]:
+    """int4: a (rows, ceil(columns/2)) int8 kernel; scales per column (and per group of rows when grouped)."""
+    v = pol.variable_dtype
+    out = [_w(name, (rows, (columns + 1) // 2), "int8", False)]
+    if pol.block_size is None:
+        return [*out, _w(f"{name}_scale", (columns,), v, False)]
+    groups = math.ceil(rows / pol.block_size)
+    shape = (groups, columns) if groups_first else (columns, groups)
+    return [*out, _w(f"{name}_scale", shape, v, False), _w(f"{name}_zero", shape, "int8", False),
+            _w("g_idx", (rows,), "float32", False)]
+
+
+def _float8(kernel: Weight, amax: int) -> list[Weight]:
+    extra = []
+    for part in ("inputs", "kernel", "outputs_grad"):
+        extra += [_w(f"{part}_scale", (), "float32", True), _w(f"{part}_amax_history", (amax,), "float32", True)]
+    return [kernel, *extra]
+
+
+def _kernel(rows: int, columns: int, shape: tuple, pol: Policy) -> list[Weight]:
+    v = pol.variable_dtype
+    if pol.mode == "int8":
+        return [_w("kernel", shape, "int8", False), _w("kernel_scale", (columns,), v, False)]
+    if pol.mode == "int4":
+        return _packed(rows, columns, pol, "kernel", groups_first=True)
+    return _float8(_w("kernel", shape, v, True), pol.amax_history)
+
+
+def _lora(shape: tuple, rank: int | None, v: str) -> list[Weight]:
+    if not rank:
+        return []
+    return [_w("lora_kernel_a", (*shape[:-1], rank), v, True), _w("lora_kernel_b", (rank, shape[-1]), v, True)]
+
+
+def dense_weights(units: int, inputs: int, use_bias: bool, pol: Policy, lora_rank: int | None) -> list[Weight]:
+    """A quantized Dense's variables, in the order Keras lists them."""
+    bias = [_w("bias", (units,), pol.variable_dtype, True)] if use_bias else []
+    kernel = _kernel(inputs, units, (inputs, units), pol)
+    if pol.mode == "float8":
+        return [kernel[0], *bias, *kernel[1:], *_lora((inputs, units), lora_rank, pol.variable_dtype)]
+    return [*bias, *kernel, *_lora((inputs, units), lora_rank, pol.variable_dtype)]
+
+
+def einsum_weights(equation: str, kernel: tuple, bias: tuple | None, pol: Policy,
+                   lora_rank: int | None) -> list[Weight]:
+    """A quantized EinsumDense's variables: the kernel's contracted axes are its rows, the rest its columns."""
+    spec, _, out = equation.replace("...", "").partition(",")[2].partition("->")
+    rows = math.prod(d for d, label in zip(kernel, spec, strict=True) if label not in out)
+    columns = math.prod(kernel) // rows
+    bias_w = [_w("bias", bias, pol.variable_dtype, True)] if bias is not None else []
+    weights = _kernel(rows, columns, kernel, pol)
+    if pol.mode == "float8":
+        return [weights[0], *bias_w, *weights[1:], *_lora(kernel, lora_rank, pol.variable_dtype)]
+    return [*bias_w, *weights, *_lora(kernel, lora_rank, pol.variable_dtype)]
+
+
+def embedding_weights(input_dim: int, output_dim: int, pol: Policy, lora_rank: int | None = None,
+                      tie_weights: bool = True) -> list[Weight]:
+    """A quantized Embedding's (or ReversibleEmbedding's) variables; Keras has no float8 embedding."""
+    v = pol.variable_dtype
+    if pol.mode == "int8":
+        out = [_w("embeddings", (input_dim, output_dim), "int8", False),
+               _w("embeddings_scale", (input_dim,), v, False)]
+        if not tie_weights:
+            out += [_w("reverse_embeddings", (output_dim, input_dim), "int8", False),
+                    _w("reverse_embeddings_scale", (input_dim,), v, False)]
+    elif pol.mode == "int4":
+        out = _packed(output_dim, input_dim, pol, "embeddings", groups_first=False)
+        out[0] = _w("embeddings", (input_dim, (output_dim + 1) // 2), "int8", False)
+        if not tie_weights:
+            out += _reverse_int4(input_dim, output_dim, pol)
+    else:
+        raise ConfigError(f"Keras has no {pol.mode} Embedding (only int8 and int4); expected an int8 or int4 policy")
+    return out + _lora((input_dim, output_dim), lora_rank, v)
+
+
+def _reverse_int4(input_dim: int, output_dim: int, pol: Policy) -> list[Weight]:
+    v = pol.variable_dtype
+    out = [_w("reverse_embeddings", ((output_dim + 1) // 2, input_dim), "int8", False)]
+    if pol.block_size is None:
+        return [*out, _w("reverse_embeddings_scale", (input_dim,), v, False)]
+    shape = (math.ceil(output_dim / pol.block_size), input_dim)
+    return [*out, _w("reverse_embeddings_scale", shape, v, False), _w("reverse_embeddings_zero", shape, v, False)]
+
+
+def weights_derivation(weights: list[Weight], pol: Policy) -> Derivation:
+    """The count of ``weights`` (each written as its shape's product), split trainable / non-trainable."""
+    trainable = _sum(w for w in weights if w.trainable)
+    frozen = _sum(w for w in weights if not w.trainable)
+    int8 = sum(w.size for w in weights if w.dtype == "int8")
+    note = f"{pol.mode}: {int8:,} int8 values" if int8 else f"{pol.mode}: kernel kept in {pol.variable_dtype}"
+    return Derivation(trainable, frozen, note=note, weights=tuple(weights))
+
+
+def _sum(weights) -> Expr | None:
+    exprs = [product(w.shape) for w in weights]
+    return total(exprs) if exprs else None
