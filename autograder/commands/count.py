@@ -35,6 +35,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
     parser.add_argument("--live", action="store_true",
                         help="also count with Keras; exit 1 if Keras and the reference counter disagree")
+    parser.add_argument("--memory", action="store_true",
+                        help="also give the weights' bytes under the model's dtype policy and training memory "
+                             "(weights, gradients, optimizer variables) for SGD, momentum, Adam and AdamW")
     parser.add_argument("--custom-objects", action="append", default=[], metavar="FILE.py",
                         help="a Python file that defines your own layers, models or functions (repeatable); "
                              "each custom layer is then built alone in Keras to count it")
@@ -60,13 +63,14 @@ def run(args) -> int:
                            "disagreements": problems}
         elif why:
             out["live"] = {"available": False, "why": why}
-        print(json.dumps(out, indent=2))
+        print(json.dumps(_with_memory(out, ours, config, args), indent=2))
     else:
         from ..report import print_model
 
         print_model(ours, theirs, problems)
         if why:
             print(f"live: unavailable ({why})")
+        _print_memory(ours, config, args)
     return 1 if problems else UNAVAILABLE if why else 0
 
 
@@ -77,12 +81,28 @@ def _run_hub(config: dict, args) -> int:
                           "hyperparameters alone (the counts are checked against keras-hub in tests/keras)")
     counted = hub.count_hub(config)
     if args.json:
-        print(json.dumps(counted.to_dict(), indent=2))
+        print(json.dumps(_with_memory(counted.to_dict(), counted, config, args), indent=2))
     else:
         from ..hub_report import print_hub
 
         print_hub(counted)
+        _print_memory(counted, config, args)
     return 0
+
+
+def _with_memory(out: dict, counted, config: dict, args) -> dict:
+    if getattr(args, "memory", False):
+        from ..memory_report import memory_dict, model_dtype
+
+        out["memory"] = memory_dict(counted, model_dtype(config))
+    return out
+
+
+def _print_memory(counted, config: dict, args) -> None:
+    if getattr(args, "memory", False):
+        from ..memory_report import model_dtype, print_memory
+
+        print_memory(counted, model_dtype(config))
 
 
 def _custom_objects(paths: list[str]) -> dict | None:
