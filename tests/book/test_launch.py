@@ -1,0 +1,62 @@
+"""The chapters' launch buttons: each one offered can open the page, and Binder's environment has what it runs."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+import sys
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from tests.book.building import ROOT
+from tests.book.test_chapters import CONFIG, NOTEBOOKS, _cells, _source
+
+BINDER = ROOT / "binder" / "requirements.txt"
+BESIDE_THE_CHAPTERS = {"_figures"}  # book/_figures.py: a notebook opened from book/ imports it from its own folder
+IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.M)
+
+
+def _imported_modules() -> set[str]:
+    """The top-level modules the chapters' code cells import, outside the standard library and book/."""
+    modules = {match for name in NOTEBOOKS for _, body in _cells(_source(name)) for match in IMPORT.findall(body)}
+    return modules - set(sys.stdlib_module_names) - BESIDE_THE_CHAPTERS
+
+
+def _binder_requirements() -> list[Requirement]:
+    """binder/requirements.txt as requirements; the line ".[extras]" is this project with those extras."""
+    lines = [line.split("#")[0].strip() for line in BINDER.read_text().splitlines()]
+    project = importlib.metadata.metadata("keras-params-course")["Name"]
+    return [Requirement(project + line[1:] if line.startswith(".") else line) for line in lines if line]
+
+
+def _installed_by(requirements: list[Requirement]) -> set[str]:
+    """Every distribution that installing the requirements brings in (here, from this venv's metadata)."""
+    seen, todo = set(), [(req, frozenset(req.extras)) for req in requirements]
+    while todo:
+        req, extras = todo.pop()
+        name = canonicalize_name(req.name)
+        if name in seen and not extras:
+            continue
+        seen.add(name)
+        for line in importlib.metadata.requires(req.name) or []:
+            dep = Requirement(line)
+            if dep.marker is None or any(dep.marker.evaluate({"extra": e}) for e in extras | {""}):
+                todo.append((dep, frozenset(dep.extras)))
+    return seen
+
+
+def test_colab_is_offered_only_for_notebooks():
+    """Is there no Colab button while the chapters are MyST markdown (Colab opens only .ipynb files)?"""
+    assert all((ROOT / f"{name}.md").is_file() for name in NOTEBOOKS)
+    assert not CONFIG["launch_buttons"].get("colab_url"), "Colab cannot open book/NN.md: remove colab_url"
+
+
+def test_binder_installs_every_module_the_chapters_import():
+    """Does binder/requirements.txt install, directly or as a dependency, every module a chapter's code imports
+    (its hidden cells included: Binder runs them too)?"""
+    installed = _installed_by(_binder_requirements())
+    owners = importlib.metadata.packages_distributions()
+    missing = {module: owners.get(module, ["not installed here"]) for module in _imported_modules()
+               if not {canonicalize_name(d) for d in owners.get(module, [])} & installed}
+    assert not missing, f"the chapters import modules that Binder would not install: {missing}"
