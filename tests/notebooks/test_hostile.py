@@ -35,7 +35,7 @@ import pytest
 from tests.fixtures.hostile import build
 from tests.fixtures.processes import run_logged
 
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
+pytestmark = [pytest.mark.slow, pytest.mark.guarantee, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "a02_dense"

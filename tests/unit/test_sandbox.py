@@ -30,6 +30,7 @@ AS_ROOT = os.geteuid() == 0
 # the landlock level is tested by the ordinary user's run of this file.
 HERE = ("root", "userns") if AS_ROOT else ("userns", "landlock")
 levels = pytest.mark.parametrize("level", HERE)
+pytestmark = pytest.mark.guarantee  # a skip here fails the run: the sandbox's guarantees are never left untested
 
 PROBE = textwrap.dedent("""
     import json, os, socket, pathlib, autograder
