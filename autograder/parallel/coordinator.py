@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import review_notes
+from ..inert import strip_controls
 from . import cluster, gradebook
 from .plan import Plan, plan
 from .private import CONFIG_FILE, load_config
@@ -233,7 +234,7 @@ def _has_dashboard(client) -> bool:
 
 def _failed(outcome: Outcome) -> Record:
     return Record(outcome.student, "failed", seconds=outcome.seconds, attempts=outcome.attempt,
-                  worker=outcome.worker, reason=outcome.reason)
+                  worker=outcome.worker, reason=strip_controls(outcome.reason))  # the CSV and the terminal table
 
 
 class _Records:
