@@ -2,11 +2,12 @@
 
 The grader starts ``python -m autograder._runner`` inside the sandbox and sends, on standard
 input, JSON: the learner's code cells (``cells``), the function's ``name``, the argument sets
-(``calls``) and a time limit for all the calls (``seconds``). Only the definitions in the cells
-run (imports, ``def``, ``class`` and assignments), each with a time limit, so a slow or endless
-scratch cell does not stop the function being graded. The answer, on the original standard
-output: ``{"problem": ...}`` or ``{"results": [...]}``, each result described as the capture
-module describes an answer, or ``{"raised": ..., "text": ...}``, or ``{"timeout": true}``.
+(``calls``), a time limit for all the calls (``seconds``) and the pipe to answer on (``reply_fd``;
+default: the original standard output). Only the definitions in the cells run (imports, ``def``,
+``class`` and assignments), each with a time limit, so a slow or endless scratch cell does not stop
+the function being graded. The answer, on that pipe: ``{"problem": ...}`` or ``{"results": [...]}``,
+each result described as the capture module describes an answer, or ``{"raised": ..., "text": ...}``,
+or ``{"timeout": true}``. The learner's code can write there too: the grader reads a bounded amount.
 Standard library only; the grader, not this process, decides what the results are worth.
 """
 
@@ -77,10 +78,18 @@ def _one(function, kwargs):
         return {"raised": type(err).__name__[:60], "text": str(err)[:200]}
 
 
+def _answer_channel(fd):
+    """Where the answer goes: the grader's reply pipe (``reply_fd``), else a copy of standard output.
+    Either way not inherited by processes the learner's code starts."""
+    fd = fd if isinstance(fd, int) and fd > 2 else os.dup(1)
+    os.set_inheritable(fd, False)
+    return os.fdopen(fd, "w")
+
+
 def main():
     request = json.loads(sys.stdin.read())
     sys.path.append(os.getcwd())  # the learner's own modules, after the package (run with -I)
-    answer = os.fdopen(os.dup(1), "w")
+    answer = _answer_channel(request.get("reply_fd"))
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 1)
     os.dup2(quiet, 2)

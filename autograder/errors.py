@@ -12,7 +12,8 @@ what happened, what was expected and how to fix it::
     ├── LiveKerasError         Keras itself could not build or count the model
     ├── QuestionError          an unknown question id or a malformed question
     ├── NotebookError          a notebook could not be run (its Jupyter kernel died or never started)
-    │   └── KernelStartError   the kernel never started, so no cell ran
+    │   ├── KernelStartError   the kernel never started, so no cell ran
+    │   └── GraderFailure      the grader's side failed while the notebook ran (not the learner's code)
     └── SandboxError           learner code cannot be sandboxed here, and grading was not told to go without
 
 The command line turns any of these into one line on stderr and exit code 2.
@@ -23,6 +24,7 @@ from __future__ import annotations
 __all__ = [
     "AutograderError",
     "ConfigError",
+    "GraderFailure",
     "KernelStartError",
     "LiveKerasError",
     "NotebookError",
@@ -118,6 +120,11 @@ class NotebookError(AutograderError, RuntimeError):
 class KernelStartError(NotebookError):
     """The kernel never started, so no cell ran (a broken environment, or a learner's own
     ``ipykernel_launcher.py`` beside the notebook)."""
+
+
+class GraderFailure(NotebookError):
+    """The grading machinery failed while the notebook ran (a message it could not handle, a crash of its
+    own): not the learner's fault, so what was not graded is marked for regrading, never scored 0."""
 
 
 class SandboxError(AutograderError, RuntimeError):

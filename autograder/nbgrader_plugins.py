@@ -55,6 +55,7 @@ from .trusted.variants import Learner, add_note, numbers_seen_in
 __all__ = ["FlagForReview", "InertFeedbackExporter", "InertOutputs", "LenientExporter", "ReviewCsvExport",
            "SandboxedExecute", "TrustedCells", "markdown2html"]
 
+SUBMISSION_CHARACTERS = 10 * 2**20  # a notebook with a few plots is 1-3 MB; parsing 10 MB takes < 200 MB
 SHOW_CALL = re.compile(r"""\bshow\(\s*["'][^"']+["'](?!\s*,\s*fixed)""")
 
 
@@ -63,7 +64,10 @@ class LenientExporter(NotebookExporter):
 
     def from_file(self, file_stream, resources=None, **kw):
         try:
-            _, repaired = nbformat.validator.normalize(nbformat.read(file_stream, as_version=4),
+            text = file_stream.read(SUBMISSION_CHARACTERS + 1)  # never more: the grader's memory is bounded
+            if len(text) > SUBMISSION_CHARACTERS:
+                raise ValueError(f"the file is larger than {SUBMISSION_CHARACTERS:,} characters")
+            _, repaired = nbformat.validator.normalize(nbformat.reads(text, as_version=4),
                                                        strip_invalid_metadata=True)
             nb = nbformat.from_dict(repaired)
             nbformat.validate(nb)
@@ -102,7 +106,11 @@ class SandboxedExecute(NbGraderPreprocessor):
         "Seconds a cell may run before it is interrupted (the next cell runs); "
         "after one such cell, later ones get after_timeout seconds.")).tag(config=True)
     notebook_timeout = Float(Budget.notebook_seconds, help=(
-        "Seconds for the whole notebook; cells after that are not run.")).tag(config=True)
+        "Seconds for everything run for a notebook: its cells, kernel starts tried again and the fresh runs "
+        "of its function questions; cells after that are not run.")).tag(config=True)
+    function_timeout = Float(Budget.function_seconds, help=(
+        "Of notebook_timeout, the seconds kept for running function questions again (when the notebook "
+        "has any); the cells get the rest.")).tag(config=True)
     after_timeout = Float(Budget.after_timeout_seconds, help=(
         "Seconds per cell once a cell has run past its limit.")).tag(config=True)
     output_limit = Integer(Budget.output_bytes, help="Bytes of output kept per notebook.").tag(config=True)
@@ -149,10 +157,11 @@ class SandboxedExecute(NbGraderPreprocessor):
         try:
             results = pipeline.grade(nb, Path(resources["metadata"]["path"]), questions, settings,
                                      who=f"{info['assignment']}/{info['student']}", learner=learner)
-        except KernelStartError as err:  # this learner's zero, not the class's stop
-            self.log.error("%s: %s; every test cell scores 0", info["student"], err)
-            pipeline.fail_all(nb, f"Not graded: {err}.")
-            return nb, resources
+        except KernelStartError as err:  # the grader's failure after its retries: marked for regrade, not 0
+            results = pipeline.not_graded(nb, learner.questions(questions), str(err))
+        for result in (r for r in results if r.regrade):  # the grader's failure: flagged, not this learner's zero
+            self.log.error("%s: %s not graded, marked for regrade: %s", info["student"], result.grade_id,
+                           strip_controls(result.regrade))
         unkeyed_on = {gid: unkeyed for gid, q in questions.items() if q.varies and unkeyed}  # numbers seen: no key
         resources["autograder_review"] = {r.grade_id: add_note(r.review, unkeyed_on.get(r.grade_id))
                                           for r in results if r.review or r.grade_id in unkeyed_on}
@@ -160,7 +169,8 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def _settings(self) -> pipeline.Settings:
         budget = Budget(cell_seconds=self.cell_timeout, notebook_seconds=self.notebook_timeout,
-                        output_bytes=self.output_limit, after_timeout_seconds=self.after_timeout)
+                        output_bytes=self.output_limit, after_timeout_seconds=self.after_timeout,
+                        function_seconds=self.function_timeout)
         limits = Limits(memory_bytes=self.memory_limit, total_memory_bytes=self.total_memory_limit,
                         processes=self.process_limit, cpu_seconds=self.cpu_limit)
         return pipeline.Settings(budget, limits, self.sandbox, self.require, self.level,
@@ -251,9 +261,11 @@ class FlagForReview(NbGraderPreprocessor):
         review_notes.write_level(root, info["assignment"], info["student"], resources.get("autograder_sandbox", ""))
         if notes:
             with Gradebook(info["db_url"]) as gradebook:
-                for grade_id in notes:
-                    gradebook.find_grade(grade_id, info["notebook"], info["assignment"], info["student"]
-                                         ).needs_manual_grade = True
+                for grade_id, note in notes.items():
+                    grade = gradebook.find_grade(grade_id, info["notebook"], info["assignment"], info["student"])
+                    grade.needs_manual_grade = True
+                    if note.startswith(pipeline.REGRADE_MARK):  # the grader failed: no score, not a 0
+                        grade.auto_score = None
                 gradebook.db.commit()
         return nb, resources
 

@@ -7,8 +7,10 @@
   that meets the budget only under a wrong formula names that misconception.
 
 Each has ``grade(answer) -> Verdict`` and ``diagnose(...)``, its own way of asking the
-catalogue (:mod:`.misconceptions`). The bank (``bank/_spec.py``) builds them, and
-:func:`~.verdicts.verdict` looks a question up and calls its ``grade``.
+catalogue (:mod:`.misconceptions`), and ``grade_trusted(grader)``: how trusted grading
+(:mod:`autograder.trusted.pipeline`) judges its test cell, from the answer the kernel reported
+(``grader.reported``) or by running the learner's function again (``grader.rerun``). The bank
+(``bank/_spec.py``) builds them, and :func:`~.verdicts.verdict` looks a question up and calls its ``grade``.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ class CountQuestion(Question):
     """Derive a number about the model: ``asks`` is total, trainable, non_trainable or layer:<name>."""
 
     kind: ClassVar[str] = "count"
+    runs_again: ClassVar[bool] = False  # trusted grading judges the answer the test cell reported
+
+    def grade_trusted(self, grader):
+        """Trusted grading's verdict: on the number the test cell reported."""
+        return grader.reported(self)
 
     def grade(self, answer: object, *, hidden: bool = False) -> Verdict:
         """Right if ``answer`` is the model's count (``hidden`` changes nothing for a number)."""
@@ -67,6 +74,11 @@ class FunctionQuestion(Question):
     """Implement ``signature``; ``formula(**args)`` is the reference, ``layer(**args)`` the layer it counts."""
 
     kind: ClassVar[str] = "function"
+    runs_again: ClassVar[bool] = True  # trusted grading runs the learner's function again, in a fresh process
+
+    def grade_trusted(self, grader):
+        """Trusted grading's verdict: on the learner's function, run again on hidden cases."""
+        return grader.rerun(self)
 
     @property
     def variable(self) -> str:
@@ -99,6 +111,11 @@ class BudgetQuestion(Question):
     """Choose ``knob`` = (layer name, config key) so that the model's ``asks`` equals ``target``."""
 
     kind: ClassVar[str] = "budget"
+    runs_again: ClassVar[bool] = False
+
+    def grade_trusted(self, grader):
+        """Trusted grading's verdict: on the knob value the test cell reported."""
+        return grader.reported(self)
 
     @cached_property  # asked for by every misconception tried on a wrong value: count the model once
     def target(self) -> int:

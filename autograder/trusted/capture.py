@@ -59,11 +59,8 @@ def _why(outputs: list) -> str:
 def rebuild(payload: dict) -> Captured:
     """A value described by the kernel side (``_capture.describe``) as a plain value, or why it cannot be."""
     kind = payload.get("kind")
-    if kind == "missing":
-        return Captured(problem="`answer` is not defined when the test cell runs: did the answer cell run?")
-    if kind == "error":
-        return Captured(problem=f"Reading your answer raised {_text(payload.get('type'))}: "
-                                f"{_text(payload.get('text'))}.")
+    if kind in _PROBLEMS:
+        return Captured(problem=_PROBLEMS[kind](payload))
     builder = _BUILDERS.get(kind)
     if builder is None:
         return Captured(problem="The recorded answer is not in a form the grader knows.")
@@ -106,5 +103,7 @@ def _text(value: object) -> str:
     return value[:200] if isinstance(value, str) else ""
 
 
+_PROBLEMS = {"missing": lambda p: "`answer` is not defined when the test cell runs: did the answer cell run?",
+             "error": lambda p: f"Reading your answer raised {_text(p.get('type'))}: {_text(p.get('text'))}."}
 _BUILDERS = {"int": _integer, "float": _float, "bool": _boolean, "none": lambda p: None,
              "text": lambda p: _text(p.get("repr")).strip("'\""), "other": _other, "callable": _other}

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
-import json
 import os
 import subprocess
 import time
@@ -23,15 +22,18 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from ..errors import KernelStartError
+from ..errors import GraderFailure, KernelStartError
+from . import messages
 from .capture import MIME
 from .kernel import SandboxedKernelManager
 from .sandbox import Sandbox
 
-__all__ = ["NOT_RUN", "BoundedClient", "Budget", "KernelStartError", "not_run", "run_notebook"]
+__all__ = ["NOT_RUN", "BoundedClient", "Budget", "GraderFailure", "KernelStartError", "not_run", "run_notebook"]
 
 NOT_RUN = "CellNotRun"
 CAPTURES_PER_CELL = 4  # answer reports kept in one cell even past the output cap (a real test cell makes one)
+CAPTURE_BYTES = 2_000  # one answer report at most (a real one is a few hundred bytes) ...
+CAPTURES_BYTES = 100_000  # ... and all of a notebook's together; past these, reports count as output
 
 TIMEOUT = {"ename": "CellTimeoutError", "evalue": "the cell ran past its time limit and was interrupted",
            "traceback": ["CellTimeoutError: the cell ran past its time limit and was interrupted"]}
@@ -47,6 +49,7 @@ class Budget:
     output_bytes: int = 1_000_000
     grace_seconds: float = 5  # how long an interrupted kernel may take to become responsive
     after_timeout_seconds: float = 10
+    function_seconds: float = 30  # of notebook_seconds, kept for running function questions again (pipeline)
 
 
 def not_run(reason: str):
@@ -65,6 +68,8 @@ class BoundedClient(NotebookClient):
         self.stop_reason: str | None = None
         self._deadline = time.monotonic() + budget.notebook_seconds
         self._output_left = budget.output_bytes
+        self._captures_left = CAPTURES_BYTES
+        self.kernel_ready = False
         self._timed_out = self._any_timeout = False
 
     def create_kernel_manager(self):
@@ -125,18 +130,51 @@ class BoundedClient(NotebookClient):
         with contextlib.suppress(Exception):
             await self.km.shutdown_kernel(now=True)
 
-    def output(self, outs, msg, display_id, cell_index):
-        if _is_capture(msg) and sum(1 for o in outs if MIME in o.get("data", {})) < CAPTURES_PER_CELL:
-            return super().output(outs, msg, display_id, cell_index)  # answers always get through the cap
-        size = len(json.dumps(msg.get("content", {}), default=str))
+    async def async_start_new_kernel_client(self):
+        """nbclient's kernel client, with bounded sockets and checked decoding (:mod:`.messages`)."""
+        make = self.km.client
+        self.km.client = lambda **kw: messages.bound(make(**kw), self.budget.output_bytes)
+        try:
+            kc = await super().async_start_new_kernel_client()
+        finally:
+            del self.km.client
+        self.kernel_ready = True
+        return kc
+
+    def process_message(self, msg, cell, cell_index):
+        if msg.get("msg_type") not in ("status", "execute_input") and not self._admit(msg, cell.outputs):
+            return None
+        try:
+            return super().process_message(msg, cell, cell_index)
+        except messages.UNREADABLE:  # a forged message of a known type with the wrong content
+            _note(cell.outputs, "[an output the grader could not read was left out]")
+            return None
+
+    def _admit(self, msg: dict, outs: list) -> bool:
+        """Keep this message's output? Answer reports within their own allowance, the rest within the output
+        cap; nothing nested too deep to write out (every kind of output counts: displays, updates, widgets)."""
+        content, capture = msg.get("content"), _is_capture(msg)
+        if self._output_left < 0 and not capture:
+            return False
+        if messages.too_deep(content):
+            _note(outs, f"[an output nested more than {messages.DEPTH} levels deep was left out]")
+            return False
+        size = messages.size(content)
+        if capture and self._capture_fits(outs, size):
+            self._captures_left -= size
+            return True
         if size > self._output_left:
             if self._output_left >= 0:
                 self._output_left = -1
                 outs.append(nbformat.v4.new_output(
                     "stream", name="stdout", text=f"\n[output cut: more than {self.budget.output_bytes:,} bytes]\n"))
-            return None
+            return False
         self._output_left -= size
-        return super().output(outs, msg, display_id, cell_index)
+        return True
+
+    def _capture_fits(self, outs: list, size: int) -> bool:
+        kept = sum(1 for o in outs if MIME in o.get("data", {}))
+        return size <= min(CAPTURE_BYTES, self._captures_left) and kept < CAPTURES_PER_CELL
 
     def cleanup(self) -> None:
         if self.sandbox is not None:
@@ -146,6 +184,12 @@ class BoundedClient(NotebookClient):
 def _is_capture(msg: dict) -> bool:
     data = msg.get("content", {}).get("data")
     return msg.get("msg_type") == "display_data" and isinstance(data, dict) and MIME in data
+
+
+def _note(outs: list, text: str) -> None:
+    """Tell the learner, once per cell, that some output was left out."""
+    if not any(o.get("text") == text for o in outs):
+        outs.append(nbformat.v4.new_output("stream", name="stdout", text=text))
 
 
 def _death(err: BaseException) -> str:
@@ -158,7 +202,9 @@ def _death(err: BaseException) -> str:
 def run_notebook(nb, cwd: Path, budget: Budget, sandbox: Sandbox | None,
                  env: dict[str, str] | None = None) -> tuple[object, str | None]:
     """Execute ``nb`` in place; the notebook and why it stopped early (None: it ran to the end).
-    ``env``: variables the kernel gets on top of the usual ones."""
+    ``env``: variables the kernel gets on top of the usual ones. A failure that is not the learner's
+    code's raises: :class:`KernelStartError` before any cell ran, :class:`GraderFailure` after (the
+    cells that ran keep their outputs)."""
     env = env or {}
     if sandbox is not None:
         sandbox.workdir = Path(cwd).resolve()
@@ -170,9 +216,12 @@ def run_notebook(nb, cwd: Path, budget: Budget, sandbox: Sandbox | None,
                        env={**os.environ, **env})
     except DeadKernelError as err:
         client.stop_reason = client.stop_reason or _death(err)
-    except RuntimeError as err:  # nbclient's words when the kernel never started
+    except Exception as err:  # not the learner's code: the kernel never started, or the grader's side failed
         atexit.unregister(client._cleanup_kernel)  # nbclient leaves it registered, to fail at exit
-        raise KernelStartError(f"the Jupyter kernel could not start ({str(err)[:200]})") from err
+        words = f"{type(err).__name__}: {str(err)[:200]}"
+        if not client.kernel_ready:
+            raise KernelStartError(f"the Jupyter kernel could not start ({words})") from err
+        raise GraderFailure(f"the grader failed while running the notebook ({words})") from err
     finally:
         client.cleanup()
     return nb, client.stop_reason

@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 
@@ -27,16 +29,23 @@ from ..grading.questions import Question
 from ..grading.verdicts import Verdict, verdict
 from .capture import capture_code, read_answer
 from .cells import test_cells
-from .execute import NOT_RUN, Budget, run_notebook
+from .execute import NOT_RUN, Budget, GraderFailure, KernelStartError, run_notebook
 from .functions import grade_function
 from .sandbox import Limits, Sandbox, choose
 from .variants import Learner, render_prompts, review_copies
 
-__all__ = ["VERDICT_MIME", "Result", "Settings", "case_seed", "fail_all", "grade"]
+__all__ = ["REGRADE_MARK", "VERDICT_MIME", "Judged", "Result", "Settings", "case_seed", "fail_all", "grade",
+           "not_graded"]
 
 VERDICT_MIME = "application/vnd.autograder.verdict+json"
 REVIEW = ("For review: this answer cell asks Keras or the reference counter for the count ({calls}). "
           "The exercise is to derive the number yourself.")
+REGRADE_MARK = "For review: not graded"  # how a regrade note begins (FlagForReview leaves such answers unscored)
+REGRADE = (REGRADE_MARK + ", grade it again: {why}. The grader failed, not the learner's code, "
+           "so this answer was not scored.")
+NOT_GRADED = ("Not graded: {why}. The grader failed, not your code: this answer is marked to be graded again "
+              "(in self-study, grade the notebook again).")
+RETRIES = 2  # more tries for a kernel that does not start (a busy host), within the notebook's time
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ class Result:
     verdict: Verdict
     review: str | None = None
     answer: str = ""  # the learner's answer as the grader read it (empty for a function question)
+    regrade: str | None = None  # why the grader could not judge it (its own failure, not the learner's)
 
     @property
     def question(self) -> str:
@@ -94,7 +104,7 @@ class Result:
         (``FlagForReview`` keeps it in :mod:`autograder.review_notes`)."""
         return {"question": self.question, "grade_id": self.grade_id, "correct": self.correct,
                 "points": self.points, "max_points": self.max_points, "mistake": self.mistake,
-                "answer": self.answer}
+                "answer": self.answer, "regrade": self.regrade is not None}
 
 
 def case_seed(secret: str, *parts: str) -> str:
@@ -106,21 +116,24 @@ def grade(nb, cwd: Path, questions: dict[str, Question], settings: Settings, *, 
           learner: Learner | None = None) -> list[Result]:
     """Run and judge a sanitized notebook in place; one :class:`Result` per test cell found.
     ``learner``: whose variant of each question to grade on (default: the book's numbers)."""
+    deadline = time.monotonic() + settings.budget.notebook_seconds  # for everything: kernel, retries, runners
     learner = learner or Learner()
     asked = learner.questions(questions)
     tests = {gid: index for gid, index in test_cells(nb).items() if gid in asked}
     sources = {index: nb.cells[index].source for index in tests.values()}
     for grade_id, index in tests.items():
-        question = asked[grade_id]
-        nb.cells[index].source = ("pass" if question.kind == "function"
-                                  else capture_code(question.id, question.variable))
-    run_notebook(nb, cwd, settings.budget, settings.new_sandbox(), learner.env(asked))
-    for index, source in sources.items():
-        nb.cells[index].source = source
+        nb.cells[index].source = capture_code(asked[grade_id].id, asked[grade_id].variable)
+    reruns = sum(asked[gid].runs_again for gid in tests)
+    try:
+        failure = _run(nb, cwd, settings, learner.env(asked),
+                       settings.budget.notebook_seconds - (settings.budget.function_seconds if reruns else 0))
+    finally:
+        for index, source in sources.items():
+            nb.cells[index].source = source
     _compact_errors(nb)
     render_prompts(nb, asked, learner)
-    results = review_copies([_judge(nb, index, asked[gid], cwd=cwd, settings=settings, who=who)
-                             for gid, index in tests.items()], questions, learner)
+    grader = _Grader(nb, cwd, settings, who, deadline, failure, reruns)
+    results = review_copies([_judge(grader, index, asked[gid]) for gid, index in tests.items()], questions, learner)
     for result, index in zip(results, tests.values(), strict=True):
         nb.cells[index].outputs = _outputs(result)
     return results
@@ -146,22 +159,88 @@ def fail_all(nb, feedback: str) -> None:
         nb.cells[index].outputs = _outputs(Result("", 0.0, Verdict.said("", False, feedback)))
 
 
-def _judge(nb, index: int, question: Question, *, cwd: Path, settings: Settings, who: str) -> Result:
-    cell = nb.cells[index]
+def _run(nb, cwd: Path, settings: Settings, env: dict[str, str], seconds: float) -> str | None:
+    """Run the notebook in at most ``seconds``, trying a kernel that does not start again (``RETRIES``);
+    why the grader failed while it ran (what the learner's code did is in the notebook), or None. A
+    kernel that never starts raises :class:`KernelStartError` (:func:`not_graded` marks the answers)."""
+    end = time.monotonic() + seconds
+    for attempt in range(1 + RETRIES):
+        try:
+            budget = replace(settings.budget, notebook_seconds=max(1, round(end - time.monotonic())))
+            run_notebook(nb, cwd, budget, settings.new_sandbox(), env)
+            return None
+        except GraderFailure as err:  # the cells that ran keep their outputs; no run again on the learner's time
+            return str(err)
+        except KernelStartError:
+            if attempt == RETRIES or end - time.monotonic() < 1:
+                raise
+    return None
+
+
+def not_graded(nb, questions: dict[str, Question], why: str) -> list[Result]:
+    """Every test cell marked for regrading, saying ``why`` (the notebook's kernel never started): the
+    grader's failure, never the learner's 0."""
+    results = []
+    for grade_id, index in test_cells(nb).items():
+        if grade_id in questions:
+            question = questions[grade_id]
+            points = float(nb.cells[index].metadata["nbgrader"].get("points", question.points))
+            said = Verdict.said(question.id, False, NOT_GRADED.format(why=why))
+            results.append(Result(grade_id, points, said, REGRADE.format(why=why), regrade=why))
+            nb.cells[index].outputs = _outputs(results[-1])
+    return results
+
+
+class Judged(NamedTuple):
+    """How a question kind graded its test cell (:meth:`~autograder.grading.kinds.CountQuestion.grade_trusted`)."""
+
+    verdict: Verdict
+    answer: str = ""  # the learner's answer as read, for the class report
+    regrade: str | None = None  # the grader's own failure that kept it from judging
+
+
+@dataclass
+class _Grader:
+    """Judges one notebook's test cells: each question kind calls back the way it is graded."""
+
+    nb: object
+    cwd: Path
+    settings: Settings
+    who: str
+    deadline: float  # the notebook's time runs out (function questions share what is left)
+    failure: str | None  # why the grader failed while the notebook ran, if it did
+    reruns: int  # function questions still to run again
+    index: int = 0  # the test cell being judged
+
+    def reported(self, question: Question) -> Judged:
+        """The verdict on the answer the test cell reported; none reported after a failure of the grader's:
+        marked for regrading."""
+        captured = read_answer(self.nb.cells[self.index].outputs, question.id)
+        if captured.found:
+            return Judged(verdict(question, captured.value), describe(captured.value))
+        if self.failure:
+            return Judged(Verdict.said(question.id, False, NOT_GRADED.format(why=self.failure)), "", self.failure)
+        return Judged(Verdict.said(question.id, False, f"Not yet: {captured.problem}"))
+
+    def rerun(self, question: Question) -> Judged:
+        """The verdict on the learner's function, run again in a fresh process with its share of the time left."""
+        seconds, self.reruns = (self.deadline - time.monotonic()) / max(1, self.reruns), self.reruns - 1
+        seed = case_seed(self.settings.secret, self.who, question.id)
+        return Judged(grade_function(question, _code_before(self.nb, self.index), seed, self.cwd,
+                                     self.settings.new_sandbox(), seconds=seconds))
+
+
+def _judge(grader: _Grader, index: int, question: Question) -> Result:
+    cell = grader.nb.cells[index]
     points = float(cell.metadata["nbgrader"].get("points", question.points))
     not_run = next((o for o in cell.outputs if o.get("ename") == NOT_RUN), None)
-    answer, review = "", _review(nb, question)
     if not_run is not None:
-        found = Verdict.said(question.id, False, f"Not graded: this test cell did not run: {not_run.evalue}")
-    elif question.kind == "function":
-        found = grade_function(question, _code_before(nb, index), case_seed(settings.secret, who, question.id),
-                               cwd, settings.new_sandbox())
+        judged = Judged(Verdict.said(question.id, False, f"Not graded: this test cell did not run: {not_run.evalue}"))
     else:
-        captured = read_answer(cell.outputs, question.id)
-        found = (verdict(question, captured.value) if captured.found
-                 else Verdict.said(question.id, False, f"Not yet: {captured.problem}"))
-        answer = describe(captured.value) if captured.found else ""
-    return Result(question.grade_id, points, found, review, answer)
+        grader.index = index
+        judged = question.grade_trusted(grader)
+    review = REGRADE.format(why=judged.regrade) if judged.regrade else _review(grader.nb, question)
+    return Result(question.grade_id, points, judged.verdict, review, judged.answer, judged.regrade)
 
 
 def _code_before(nb, index: int) -> list[str]:
