@@ -71,8 +71,9 @@ def is_hub_config(model: dict) -> bool:
     if "module" not in model and "registered_name" not in model:
         name = model.get("class_name")
         return backbone_rule(str(name)) is not None or task_rule(str(name))[0]
-    return (isinstance(module, str) and module.startswith("keras_hub")) or (
-        isinstance(registered, str) and registered.startswith("keras_hub>"))
+    # Presets saved before the keras-nlp -> keras-hub rename say keras_nlp.src.models… and keras_nlp>BertBackbone.
+    return (isinstance(module, str) and module.startswith(("keras_hub", "keras_nlp"))) or (
+        isinstance(registered, str) and registered.startswith(("keras_hub>", "keras_nlp>")))
 
 
 def count_hub(source: Any) -> HubCount:
@@ -87,9 +88,17 @@ def count_hub(source: Any) -> HubCount:
     if not known or not isinstance(inner, dict) or "class_name" not in inner:
         raise UnknownBackboneError(class_name, model.get("module"), known_backbones())
     counted = _backbone(inner)
-    blocks = counted.blocks + (tuple(head(model["config"], counted)) if head else ())
-    result = replace(counted, task=class_name, blocks=blocks)
+    own = tuple(head(model["config"], counted)) if head else ()
+    result = replace(counted, task=class_name, blocks=counted.blocks + own, **_with_head(counted, own))
     return result.frozen() if model["config"].get("trainable", True) is False else result
+
+
+def _with_head(counted: HubCount, own: tuple[Block, ...]) -> dict:
+    """The task's closed form: the backbone's plus the head's weights (``own``), written as one symbol, ``head``."""
+    total = sum(block.params.total for block in own)
+    if not total:
+        return {}
+    return {"closed_form": f"{counted.closed_form} + head", "symbols": {**counted.symbols, "head": total}}
 
 
 def _backbone(model: dict) -> HubCount:
