@@ -74,6 +74,7 @@ from .normalization import (
     rms_normalization,
     spectral_normalization,
 )
+from .quantize import refuse_hidden_quantization
 from .rnn import conv_lstm1d, conv_lstm2d, conv_lstm3d, gru, lstm, simple_rnn
 
 __all__ = [
@@ -139,6 +140,7 @@ def count(source: Any, overrides: dict | None = None, fallback: Fallback | None 
     catalogue uses it to compute the number a wrong formula would give). ``fallback`` counts
     what no rule can (see :func:`falling_back`); ``autograder.live.count_custom`` passes one."""
     model = load_config(source)
+    refuse_hidden_quantization(model)
     with overriding(overrides or {}), falling_back(fallback):
         layers, _, params = walk_model(model)
     config = model["config"]

@@ -21,7 +21,8 @@ from ..errors import ConfigError
 from ._expr import Expr, product, total
 from ._types import Derivation, Weight
 
-__all__ = ["Policy", "dense_weights", "einsum_weights", "embedding_weights", "policy", "weights_derivation"]
+__all__ = ["Policy", "dense_weights", "einsum_weights", "embedding_weights", "policy", "refuse_hidden_quantization",
+           "weights_derivation"]
 
 _MODES = ("int8", "int4", "float8")
 
@@ -53,6 +54,35 @@ def policy(dtype) -> Policy:
     mode, _, block = str(cfg["mode"]).partition("/")
     return _quantized(mode, _named(cfg.get("source_name") or "float32").variable_dtype, block,
                       int(cfg.get("amax_history_length", 1024)))
+
+
+# Layers whose inner EinsumDense layers model.quantize() quantizes although their own config still says float.
+_HIDING = ("MultiHeadAttention", "GroupedQueryAttention")
+
+
+def refuse_hidden_quantization(model: dict) -> None:
+    """A quantized model with attention cannot be counted from its config: the attention layer's config keeps its
+    float policy while its query, key, value and output projections were quantized (Keras 3.15)."""
+    classes, quantized = set(), []
+    _walk(model, classes, quantized)
+    hiding = sorted(classes.intersection(_HIDING))
+    if quantized and hiding:
+        raise ConfigError(f"this model is quantized ({quantized[0]}) and has a {hiding[0]}, whose config does not "
+                          "say whether its inner projections were quantized too; count the model before "
+                          "quantizing it")
+
+
+def _walk(value, classes: set, quantized: list) -> None:
+    if isinstance(value, list):
+        for item in value:
+            _walk(item, classes, quantized)
+    elif isinstance(value, dict):
+        if isinstance(value.get("class_name"), str):
+            classes.add(value["class_name"])
+            if value["class_name"] in ("QuantizedDTypePolicy", "Int4DTypePolicy", "QuantizedFloat8DTypePolicy"):
+                quantized.append(value["class_name"])
+        for item in value.values():
+            _walk(item, classes, quantized)
 
 
 def _named(name: str) -> Policy:

@@ -111,3 +111,16 @@ def test_a_quantized_layer_the_counter_does_not_know_is_refused():
                       "config": {"mode": "gptq/4/128", "source_name": "float32"}}
     with pytest.raises(ConfigError, match="gptq"):
         count(config)
+
+
+def test_a_quantized_model_with_attention_is_refused():
+    """Is a quantized model with MultiHeadAttention refused, since Keras quantizes the attention's inner
+    projections while the attention layer's config still says float32 (counting it as float would be wrong)?"""
+    inputs = keras.Input((5, 8))
+    x = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)(inputs, inputs)
+    model = keras.Model(inputs, keras.layers.Dense(3)(x))
+    plain = count(json.loads(model.to_json())).total
+    model.quantize("int8")
+    assert model.count_params() != plain  # the attention's projections were quantized too
+    with pytest.raises(ConfigError, match="MultiHeadAttention"):
+        count(json.loads(model.to_json()))
