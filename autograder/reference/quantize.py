@@ -193,8 +193,11 @@ def weights_derivation(weights: list[Weight], pol: Policy) -> Derivation:
     """The count of ``weights`` (each written as its shape's product), split trainable / non-trainable."""
     trainable = _sum(w for w in weights if w.trainable)
     frozen = _sum(w for w in weights if not w.trainable)
-    int8 = sum(w.size for w in weights if w.dtype == "int8")
-    note = f"{pol.mode}: {int8:,} int8 values" if int8 else f"{pol.mode}: kernel kept in {pol.variable_dtype}"
+    if pol.mode == "float8":
+        note = f"float8: 3 scales and 3 amax histories of {pol.amax_history:,}, float32 and trainable"
+    else:
+        note = f"{pol.mode}: " + ", ".join(f"{w.name} {w.dtype}" for w in weights
+                                          if w.name not in ("bias", "lora_kernel_a", "lora_kernel_b"))
     return Derivation(trainable, frozen, note=note, weights=tuple(weights))
 
 
