@@ -73,6 +73,9 @@ def _requires(wheel: Path) -> list[str]:
 
 def _make_venv(venv: Path, wheel: Path) -> None:
     """A fresh venv in ``venv`` (any older Hub venvs of this test removed: each holds TensorFlow)."""
+    if subprocess.run([PYTHON, "-c", "import ensurepip"], capture_output=True, check=False).returncode != 0:
+        raise RuntimeError(f"the Hub's venv is made with {PYTHON} (every user can run it), which cannot make a venv "
+                           f"here: apt-get install {PYTHON.name}-venv")
     for old in OPT.glob("kpc-hub-*"):
         if old.is_dir():
             shutil.rmtree(old)

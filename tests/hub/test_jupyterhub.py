@@ -29,7 +29,8 @@ from . import hub, walk
 from .answers import MISTAKES, alices, copied_from, pasted
 from .conftest import ASSIGNMENT, SECRET
 
-pytestmark = [pytest.mark.slow, pytest.mark.needs_root, pytest.mark.timeout(600)]
+# 900 s: a fresh machine first makes the Hub's venv (about 3 minutes); then the walk takes about 3
+pytestmark = [pytest.mark.slow, pytest.mark.needs_root, pytest.mark.timeout(900)]
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's: Playwright's own browser download fails here (make browser)
 LEARNERS = ("alice", "bob")
@@ -47,13 +48,13 @@ def walked(classroom) -> dict:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         walk.release(browser, classroom, ASSIGNMENT)
         shown = {role: walk.work(browser, classroom, role, ASSIGNMENT, sheets[role]) for role in LEARNERS}
-        scores = walk.grade(browser, classroom, ASSIGNMENT, [classroom.name(role) for role in LEARNERS])
+        scores, logs = walk.grade(browser, classroom, ASSIGNMENT, [classroom.name(role) for role in LEARNERS])
         pages = {role: walk.read_feedback(browser, classroom, role, ASSIGNMENT) for role in LEARNERS}
         browser.close()
     exported = classroom.run_as("instructor", [classroom.venv / "bin" / "nbgrader", "export", "--to", "grades.csv"])
     assert exported.returncode == 0, exported.stderr[-3000:]
     rows = list(csv.DictReader(io.StringIO((classroom.course / "grades.csv").read_text())))
-    return {"sheets": sheets, "shown": shown, "scores": scores, "pages": pages,
+    return {"sheets": sheets, "shown": shown, "scores": scores, "logs": logs, "pages": pages,
             "export": {row["student_id"]: row for row in rows if row["assignment"] == ASSIGNMENT}}
 
 
@@ -93,9 +94,12 @@ def test_the_instructor_grades_as_themself_with_exact_scores_as_root(walked, cla
 
 def test_learner_code_was_sandboxed_without_root_as_root(walked, classroom):
     """Graded by the instructor, did each learner's code run in a sandbox an unprivileged user can make (a user
-    namespace, or Landlock where namespaces are blocked), and does the export say which?"""
+    namespace, or Landlock where namespaces are blocked), and do the Autograde log and the export say which?"""
     for role in LEARNERS:
-        assert walked["export"][classroom.name(role)]["sandbox"] in UNPRIVILEGED, walked["export"]
+        student = classroom.name(role)
+        level = walked["export"][student]["sandbox"]
+        assert level in UNPRIVILEGED, walked["export"][student]
+        assert f"{student}: learner code runs in the sandbox at level {level} (" in walked["logs"][student]
 
 
 def test_the_course_folder_stays_the_instructors_as_root(walked, classroom):

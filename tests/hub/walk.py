@@ -41,21 +41,20 @@ def work(browser: Browser, room: Classroom, role: str, assignment: str, sheet: S
     return shown
 
 
-def grade(browser: Browser, room: Classroom, assignment: str, students: list[str]) -> dict[str, str]:
+def grade(browser: Browser, room: Classroom, assignment: str, students: list[str]) -> tuple[dict, dict]:
     """The instructor collects, presses Autograde for each learner, then generates and releases feedback; the
-    scores the formgrader shows, by student id."""
+    scores the formgrader shows and the log each Autograde showed, by student id."""
     page = lab.login(browser, room.hub.url, *room.users["instructor"])
     server = room.server("instructor")
     formgrader.manage_assignments(page, server)
     formgrader.press(page, assignment, "cloud-download")  # Collect
-    for student in students:
-        formgrader.autograde(page, server, assignment, student)
+    logs = {student: formgrader.autograde(page, server, assignment, student) for student in students}
     scores = formgrader.scores(page, server, assignment)
     formgrader.manage_assignments(page, server)
     formgrader.press(page, assignment, "comment")  # Generate Feedback
     formgrader.press(page, assignment, "envelope")  # Release Feedback
     page.context.close()
-    return scores
+    return scores, logs
 
 
 def read_feedback(browser: Browser, room: Classroom, role: str, assignment: str) -> dict[str, str]:
