@@ -1,4 +1,5 @@
-"""The chapters' launch buttons: each one offered can open the page, and Binder's environment has what it runs."""
+"""The chapters' launch buttons and downloads: each button offered can open the page, Binder's environment has what
+it runs, and the header's .ipynb download runs on its own."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import importlib.metadata
 import re
 import sys
 
+import nbformat
+import pytest
+from nbclient import NotebookClient
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.book.building import ROOT
+from tests.book.building import HTML, ROOT
 from tests.book.test_chapters import CONFIG, NOTEBOOKS, _cells, _source
 
 BINDER = ROOT / "binder" / "requirements.txt"
@@ -60,3 +64,18 @@ def test_binder_installs_every_module_the_chapters_import():
     missing = {module: owners.get(module, ["not installed here"]) for module in _imported_modules()
                if not {canonicalize_name(d) for d in owners.get(module, [])} & installed}
     assert not missing, f"the chapters import modules that Binder would not install: {missing}"
+
+
+@pytest.mark.slow
+@pytest.mark.keras
+@pytest.mark.xdist_group("kernels")
+def test_downloaded_notebook_runs_alone(built_book, tmp_path):
+    """Does a chapter's published .ipynb (the header's download), copied into an empty folder, run from top to
+    bottom in a new kernel, although it uses book/_figures.py, which is never published? (Chapter 8: short.)"""
+    downloaded = HTML / "_sources" / "book" / "08-functional.ipynb"
+    assert downloaded.is_file(), f"no download at {downloaded}"
+    notebook = nbformat.read(downloaded, as_version=4)
+    assert "import _figures\n" not in "\n".join(cell.source + "\n" for cell in notebook.cells)
+    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()  # raises on the first failing cell, with its traceback
