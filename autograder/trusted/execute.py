@@ -139,7 +139,17 @@ class BoundedClient(NotebookClient):
         finally:
             del self.km.client
         self.kernel_ready = True
+        channels = (kc.iopub_channel, kc.shell_channel, kc.control_channel)
+        self._reconnecting = asyncio.ensure_future(messages.reconnect([c.socket for c in channels]))
         return kc
+
+    async def _async_cleanup_kernel(self) -> None:
+        if getattr(self, "_reconnecting", None) is not None:  # before the sockets it watches are closed
+            self._reconnecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reconnecting
+            self._reconnecting = None
+        await super()._async_cleanup_kernel()
 
     def process_message(self, msg, cell, cell_index):
         if msg.get("msg_type") not in ("status", "execute_input") and not self._admit(msg, cell.outputs):

@@ -5,8 +5,8 @@ deeper than a parser's stack, messages that are not Jupyter messages at all. Thr
 :class:`~.execute.BoundedClient`:
 
 - the client's sockets refuse any message larger than :func:`message_bytes` (``zmq.MAXMSGSIZE``: ZMQ
-  drops it, and the connection, before a byte reaches Python: later outputs of that notebook are lost, the
-  learner's own doing) and queue at most :data:`QUEUE_BYTES` of messages (``zmq.RCVHWM``);
+  drops it, and the connection, before a byte reaches Python; :func:`reconnect` connects again, so only
+  that message is lost) and queue at most :data:`QUEUE_BYTES` of messages (``zmq.RCVHWM``);
 - a message that cannot be decoded (nested too deep for the JSON parser, forged, not a dict) is
   :func:`dropped` as it is decoded: it reaches no cell, and it is the learner's output that is lost,
   not the grading;
@@ -18,15 +18,18 @@ What is kept is then counted against the notebook's output cap (``Budget.output_
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import zmq
+import zmq.asyncio
+from zmq.utils.monitor import recv_monitor_message
 
-__all__ = ["DEPTH", "DROPPED", "QUEUE_BYTES", "bound", "dropped", "message_bytes", "size", "too_deep"]
+__all__ = ["DEPTH", "DROPPED", "QUEUE_BYTES", "bound", "dropped", "message_bytes", "reconnect", "size", "too_deep"]
 
 DEPTH = 64  # levels of nesting an output may have (Jupyter's own outputs have a handful)
-# The smallest cap on one message. Past it ZMQ drops the connection and does not make it again, so later
-# outputs are lost: far above any output a notebook keeps (1 MB), and small enough to decode within bounds.
+# The smallest cap on one message: far above any output a notebook keeps (1 MB), small enough to decode
+# within the grader's memory bound.
 MESSAGE_FLOOR = 16 * 2**20
 QUEUE_BYTES = 64 * 2**20  # messages waiting in the client's socket queues, at most
 DROPPED = "autograder_dropped"  # the msg_type of a message that could not be decoded
@@ -54,6 +57,29 @@ def bound(kc, output_bytes: int):
 
     kc.session.deserialize = deserialize
     return kc
+
+
+async def reconnect(sockets: list) -> None:
+    """Connect again each of the client's asyncio ``sockets`` that ZMQ disconnects: it does so after a message
+    larger than ``MAXMSGSIZE``, and then stays disconnected, which would lose every later output. Runs until
+    cancelled (before the sockets are closed)."""
+    monitors = {socket.get_monitor_socket(zmq.EVENT_DISCONNECTED): socket for socket in sockets}
+    poller = zmq.asyncio.Poller()
+    for monitor in monitors:
+        poller.register(monitor, zmq.POLLIN)
+    try:
+        while True:
+            for monitor, _ in await poller.poll():
+                event = await recv_monitor_message(monitor)
+                endpoint = event["endpoint"].decode() if isinstance(event["endpoint"], bytes) else event["endpoint"]
+                with contextlib.suppress(zmq.ZMQError):
+                    monitors[monitor].disconnect(endpoint)
+                    monitors[monitor].connect(endpoint)
+    finally:
+        for monitor, socket in monitors.items():
+            with contextlib.suppress(zmq.ZMQError):
+                socket.disable_monitor()
+            monitor.close(linger=0)
 
 
 def dropped() -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
+from textwrap import dedent
 
 import nbformat
 import pytest
@@ -138,3 +139,12 @@ def test_nbgrader_leaves_a_regrade_unscored_and_flagged(monkeypatch):
             assert autograded and all(g.auto_score is None and g.needs_manual_grade for g in autograded)
         notes = review_notes.read(grader.root, "a02_dense", "unlucky")["a02_dense"]
         assert set(notes) == set(build.POINTS) and all(n.startswith(pipeline.REGRADE_MARK) for n in notes.values())
+
+
+def test_an_output_past_the_message_cap_loses_only_itself(tmp_path):
+    """Is a 300 MB display refused by the grader's sockets with only that output lost: do the lines printed
+    after it, in its cell and in the next, still arrive (ZMQ drops the connection; the grader makes it again)?"""
+    huge = dedent(build.DOS["huge_output"]) + "\nprint('same cell')"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(huge), nbformat.v4.new_code_cell("print('next')")])
+    run_notebook(nb, tmp_path, Budget(cell_seconds=60), None)
+    assert [[o.get("text") for o in cell.outputs] for cell in nb.cells] == [["same cell\n"], ["next\n"]]
