@@ -121,6 +121,12 @@ class LayerCount:
             "non_trainable": self.params.non_trainable,
             "formula": self.formula,
         }
+        if self.derivation.dtype != "float32":
+            out["dtype"] = self.derivation.dtype
+        if self.derivation.weights:
+            out["variables"] = [{"name": w.name, "shape": list(w.shape), "dtype": w.dtype,
+                                 "trainable": w.trainable and not self.derivation.frozen}
+                                for w in self.derivation.weights]
         if self.children:
             out["layers"] = [c.to_dict() for c in self.children]
         return out

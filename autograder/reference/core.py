@@ -107,7 +107,8 @@ def _einsum_dense(config: dict, call: Call) -> Counted:
     pol = policy(config.get("dtype"))
     if pol.mode:
         bias = tuple(d for d in output.bias if d != 1) if output.bias is not None else None
-        weights = einsum_weights(config["equation"], output.kernel, bias, pol, config.get("lora_rank"))
+        weights = einsum_weights(config["equation"], output.kernel, bias, pol, lora_rank=config.get("lora_rank"),
+                                 input_rank=len(shape))
         derivation = weights_derivation(weights, pol)
     return Counted(output.output, derivation)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import ConfigError
 from ._types import LayerCount, ModelCount
 from .quantize import policy
 
@@ -80,8 +81,8 @@ def weight_bytes(counted, dtype=None) -> tuple[dict[str, int], int]:
         return out, trainable
     variable = policy(dtype).variable_dtype
     params = counted.params
-    out[variable] = params.total * ITEMSIZE[variable]
-    return out, params.trainable * ITEMSIZE[variable]
+    out[variable] = params.total * _itemsize(variable)
+    return out, params.trainable * _itemsize(variable)
 
 
 def _layer_bytes(layer: LayerCount, out: dict[str, int]) -> int:
@@ -92,17 +93,23 @@ def _layer_bytes(layer: LayerCount, out: dict[str, int]) -> int:
     d = layer.derivation
     if not d.weights:
         _add(out, d.dtype, layer.params.total)
-        return layer.params.trainable * ITEMSIZE[d.dtype]
+        return layer.params.trainable * _itemsize(d.dtype)
     trainable = 0
     for w in d.weights:
         _add(out, w.dtype, w.size)
-        trainable += w.size * ITEMSIZE[w.dtype] if w.trainable and not d.frozen else 0
+        trainable += w.size * _itemsize(w.dtype) if w.trainable and not d.frozen else 0
     return trainable
 
 
 def _add(out: dict[str, int], dtype: str, values: int) -> None:
     if values:
-        out[dtype] = out.get(dtype, 0) + values * ITEMSIZE[dtype]
+        out[dtype] = out.get(dtype, 0) + values * _itemsize(dtype)
+
+
+def _itemsize(dtype: str) -> int:
+    if dtype not in ITEMSIZE:
+        raise ConfigError(f"variables of dtype {dtype!r} have no known size; expected one of {', '.join(ITEMSIZE)}")
+    return ITEMSIZE[dtype]
 
 
 def _loss_scaled(dtype) -> bool:

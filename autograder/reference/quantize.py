@@ -15,6 +15,8 @@ here the way its ``quantized_build`` in ``keras/src/layers/core`` creates them (
 from __future__ import annotations
 
 import math
+import re
+import string
 from dataclasses import dataclass
 
 from ..errors import ConfigError
@@ -123,19 +125,19 @@ def _float8(kernel: Weight, amax: int) -> list[Weight]:
     return [kernel, *extra]
 
 
-def _kernel(rows: int, columns: int, shape: tuple, pol: Policy) -> list[Weight]:
+def _kernel(rows: int, columns: int, shape: tuple, pol: Policy, scale: tuple | None = None) -> list[Weight]:
     v = pol.variable_dtype
     if pol.mode == "int8":
-        return [_w("kernel", shape, "int8", False), _w("kernel_scale", (columns,), v, False)]
+        return [_w("kernel", shape, "int8", False), _w("kernel_scale", scale or (columns,), v, False)]
     if pol.mode == "int4":
         return _packed(rows, columns, pol, "kernel", groups_first=True)
     return _float8(_w("kernel", shape, v, True), pol.amax_history)
 
 
-def _lora(shape: tuple, rank: int | None, v: str) -> list[Weight]:
+def _lora(shape: tuple, rank: int | None, v: str, of: str = "kernel") -> list[Weight]:
     if not rank:
         return []
-    return [_w("lora_kernel_a", (*shape[:-1], rank), v, True), _w("lora_kernel_b", (rank, shape[-1]), v, True)]
+    return [_w(f"lora_{of}_a", (*shape[:-1], rank), v, True), _w(f"lora_{of}_b", (rank, shape[-1]), v, True)]
 
 
 def dense_weights(units: int, inputs: int, use_bias: bool, pol: Policy, lora_rank: int | None) -> list[Weight]:
@@ -147,17 +149,63 @@ def dense_weights(units: int, inputs: int, use_bias: bool, pol: Policy, lora_ran
     return [*bias, *kernel, *_lora((inputs, units), lora_rank, pol.variable_dtype)]
 
 
-def einsum_weights(equation: str, kernel: tuple, bias: tuple | None, pol: Policy,
-                   lora_rank: int | None) -> list[Weight]:
+def einsum_weights(equation: str, kernel: tuple, bias: tuple | None, pol: Policy, *, lora_rank: int | None,
+                   input_rank: int) -> list[Weight]:
     """A quantized EinsumDense's variables: the kernel's contracted axes are its rows, the rest its columns."""
-    spec, _, out = equation.replace("...", "").partition(",")[2].partition("->")
+    if "..." in equation and pol.mode in ("int8", "int4"):
+        raise ConfigError(f"Keras 3.15 cannot build an {pol.mode} EinsumDense whose equation has an ellipsis "
+                          f"({equation!r}: its _analyze_quantization_info takes the input rank for a shape); "
+                          "count the model before quantizing it")
+    _, spec, out = _specs(equation, input_rank)
     rows = math.prod(d for d, label in zip(kernel, spec, strict=True) if label not in out)
     columns = math.prod(kernel) // rows
     bias_w = [_w("bias", bias, pol.variable_dtype, True)] if bias is not None else []
-    weights = _kernel(rows, columns, kernel, pol)
+    weights = _kernel(rows, columns, kernel, pol, _int8_scale_shape(equation, kernel, input_rank))
     if pol.mode == "float8":
         return [weights[0], *bias_w, *weights[1:], *_lora(kernel, lora_rank, pol.variable_dtype)]
     return [*bias_w, *weights, *_lora(kernel, lora_rank, pol.variable_dtype)]
+
+
+def _specs(equation: str, input_rank: int) -> tuple[str, str, str]:
+    """Input, kernel and output specs with the ellipsis spelled out, as Keras's quantization reads them."""
+    text = equation.replace("...", "0")
+    for pattern, side in ((r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", ""), (r"0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)",
+                          "left"), (r"([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0", "right")):
+        match = re.match(pattern, text)
+        if match:
+            inp, kernel, out = match.groups()
+            spare = sorted(set(string.ascii_letters) - set(inp + kernel + out))[:max(input_rank - len(inp), 0)]
+            pad = "".join(spare) if side else ""
+            return (pad + inp, kernel, pad + out) if side == "left" else (inp + pad, kernel, out + pad)
+    raise ConfigError(f"EinsumDense equation {equation!r} is not in a form Keras quantizes")
+
+
+def _int8_scale_shape(equation: str, kernel: tuple, input_rank: int) -> tuple:
+    """The int8 ``kernel_scale`` shape: the kernel's, contracted axes set to 1, laid out like the output
+    (``_analyze_quantization_info`` and ``_get_kernel_scale_shape`` in Keras's einsum_dense.py, which place a
+    contracted axis with no free output slot where their loops last left ``index``)."""
+    inp, spec, out = _specs(equation, input_rank)
+    reduced = [i for i, label in enumerate(spec) if label not in out]
+    expand = [i for i, label in enumerate(out) if label not in spec]
+    transpose = [spec.index(label) for label in out if label in spec]
+    index = out.find(spec[-1])
+    free = [i for i, label in enumerate(out) if label not in inp]
+    for _ in [label for label in inp if label not in out]:  # Keras's loop over the input's contracted axes
+        index = free.pop(0) if free else index
+    squeeze = []
+    for axis in reduced:
+        if expand:
+            index = expand.pop(0)
+        else:
+            squeeze.append(axis)
+        transpose.insert(index, axis)
+    shape = [1 if i in reduced else d for i, d in enumerate(kernel)]
+    shape = [shape[a] for a in transpose]
+    for a in sorted(expand):
+        shape.insert(a, 1)
+    for a in sorted(squeeze, reverse=True):
+        shape.pop(a)
+    return tuple(shape)
 
 
 def embedding_weights(input_dim: int, output_dim: int, pol: Policy, lora_rank: int | None = None,
@@ -177,7 +225,7 @@ def embedding_weights(input_dim: int, output_dim: int, pol: Policy, lora_rank: i
             out += _reverse_int4(input_dim, output_dim, pol)
     else:
         raise ConfigError(f"Keras has no {pol.mode} Embedding (only int8 and int4); expected an int8 or int4 policy")
-    return out + _lora((input_dim, output_dim), lora_rank, v)
+    return out + _lora((input_dim, output_dim), lora_rank, v, "embeddings")
 
 
 def _reverse_int4(input_dim: int, output_dim: int, pol: Policy) -> list[Weight]:
@@ -197,7 +245,7 @@ def weights_derivation(weights: list[Weight], pol: Policy) -> Derivation:
         note = f"float8: 3 scales and 3 amax histories of {pol.amax_history:,}, float32 and trainable"
     else:
         note = f"{pol.mode}: " + ", ".join(f"{w.name} {w.dtype}" for w in weights
-                                          if w.name not in ("bias", "lora_kernel_a", "lora_kernel_b"))
+                                          if w.name != "bias" and not w.name.startswith("lora_"))
     return Derivation(trainable, frozen, note=note, weights=tuple(weights))
 
 
