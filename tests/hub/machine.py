@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -64,11 +65,14 @@ def hub_venv(wheel: Path) -> Path:
 
 
 def _requires(wheel: Path) -> list[str]:
-    """The wheel's declared dependencies, extras included (its METADATA's Requires-Dist lines)."""
+    """What installing the wheel with ``EXTRAS`` brings: its METADATA's Requires-Dist lines of no extra or of
+    those extras (a change to another extra, e.g. dev, keeps the venv)."""
     with zipfile.ZipFile(wheel) as archive:
         metadata = next(name for name in archive.namelist() if name.endswith(".dist-info/METADATA"))
         lines = archive.read(metadata).decode().splitlines()
-    return sorted(line for line in lines if line.startswith("Requires-Dist:"))
+    wanted = set(EXTRAS.strip("[]").split(","))
+    return sorted(line for line in lines if line.startswith("Requires-Dist:")
+                  and set(re.findall(r'extra == "([^"]+)"', line)) <= wanted)
 
 
 def _make_venv(venv: Path, wheel: Path) -> None:
