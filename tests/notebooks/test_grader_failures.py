@@ -148,3 +148,23 @@ def test_an_output_past_the_message_cap_loses_only_itself(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(huge), nbformat.v4.new_code_cell("print('next')")])
     run_notebook(nb, tmp_path, Budget(cell_seconds=60), None)
     assert [[o.get("text") for o in cell.outputs] for cell in nb.cells] == [["same cell\n"], ["next\n"]]
+
+
+def test_a_failure_of_the_grader_mid_run_keeps_the_answers_captured_before_it(tmp_path, monkeypatch):
+    """When the grader's own side fails while the notebook runs (here: on a line printed after Q2), do the
+    answers captured before keep their verdicts, the function question (run in its own process) its own,
+    and the rest get marked for regrade rather than scored 0?"""
+    admit = execute.BoundedClient._admit
+
+    def failing(self, msg, outs):
+        if "trigger" in str(msg.get("content", {}).get("text", "")):
+            raise RuntimeError("a bug of the grader's")
+        return admit(self, msg, outs)
+
+    monkeypatch.setattr(execute.BoundedClient, "_admit", failing)
+    nb = _notebook(tmp_path, build.after("dense-mlp-total", build.code("print('trigger')")))
+    questions = {q.grade_id: q for q in all_questions("a02_dense")}
+    results = {r.grade_id: r for r in pipeline.grade(nb, tmp_path, questions, pipeline.Settings(sandbox=False))}
+    assert results.pop("dense-mlp-hidden").correct and results.pop("dense-mlp-total").correct
+    assert results.pop("dense-fn-dense_params").correct
+    assert results and all(r.regrade and "the grader failed" in r.regrade and not r.correct for r in results.values())
