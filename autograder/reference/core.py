@@ -88,14 +88,20 @@ def embedding(input_dim: int, output_dim: int, lora_rank: int | None = None) -> 
     return Derivation(lora, table, note=f"LoRA rank {lora_rank}: embeddings frozen")
 
 
-def reversible_embedding(input_dim: int, output_dim: int, tie_weights: bool = True) -> Derivation:
+def reversible_embedding(input_dim: int, output_dim: int, tie_weights: bool = True,
+                         lora_rank: int | None = None) -> Derivation:
     """ReversibleEmbedding: the embedding table, plus a reverse table unless the weights are tied.
 
     >>> reversible_embedding(input_dim=10, output_dim=4, tie_weights=False).formula
     '10 × 4 + 4 × 10 = 80'
     """
     table = term(input_dim) * term(output_dim)
-    return Derivation(table if tie_weights else table + term(output_dim) * term(input_dim))
+    reverse = None if tie_weights else term(output_dim) * term(input_dim)
+    if not lora_rank:
+        return Derivation(table + reverse if reverse else table)
+    # Embedding's LoRA: the table frozen, A and B trainable; an untied reverse table stays trainable.
+    lora = term(lora_rank) * (term(input_dim) + term(output_dim))
+    return Derivation(lora + reverse if reverse else lora, table, note=f"LoRA rank {lora_rank}: embeddings frozen")
 
 
 @register("EinsumDense")
@@ -126,10 +132,10 @@ def _embedding(config: dict, call: Call) -> Counted:
 @register("ReversibleEmbedding")
 def _reversible_embedding(config: dict, call: Call) -> Counted:
     derivation = reversible_embedding(config["input_dim"], config["output_dim"],
-                                      config.get("tie_weights", True))
+                                      config.get("tie_weights", True), config.get("lora_rank"))
     pol = policy(config.get("dtype"))
     if pol.mode:
-        weights = embedding_weights(config["input_dim"], config["output_dim"], pol,
+        weights = embedding_weights(config["input_dim"], config["output_dim"], pol, config.get("lora_rank"),
                                     tie_weights=config.get("tie_weights", True))
         derivation = weights_derivation(weights, pol)
     shape = call.shape

@@ -40,7 +40,7 @@ def quantized(make, mode):
     model = make()
     if mode.startswith("lora"):
         for layer in model.layers[1:]:
-            if hasattr(layer, "enable_lora") and not isinstance(layer, keras.layers.ReversibleEmbedding):
+            if hasattr(layer, "enable_lora"):
                 layer.enable_lora(3)
         mode = mode.partition("+")[2]
     if mode:
