@@ -66,8 +66,11 @@ endef
 system:
 	@[ -n "$(ROOT)" ] || { echo "make system installs Debian packages and needs root:" \
 	  "sudo apt-get install chromium npm bubblewrap   (or: sudo make system)"; exit 1; }
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium npm bubblewrap >/dev/null
+	@# Only what is missing: a machine may have npm from elsewhere (NodeSource's nodejs conflicts with Debian's npm).
+	@missing=""; for pair in $(TEST_NEEDS); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "make system: chromium, npm and bubblewrap are installed"; fi
 
 browser:
 	$(call need,$(or $(MAKECMDGOALS),$@),chromium:chromium npm:npm)
