@@ -14,25 +14,11 @@ from jupyter_client.session import Session
 from autograder.grading.questions import all_questions
 from autograder.trusted import messages
 from autograder.trusted.functions import REPLY_BYTES, grade_function
+from tests.fixtures.hostile.build import DOS, src
 
 CEILING_MB = 300  # what the grader may hold above its baseline, whatever a notebook writes
 RIGHT = "def dense_params(inputs, units, use_bias=True):\n    return units * inputs + (units if use_bias else 0)"
-FLOOD = '''
-import os
-
-def _flood(total=640 * 2**20):
-    """Write 640 MB to every file descriptor: standard output, and the runner's reply pipe wherever it is."""
-    block = b"x" * 2**20
-    for fd in range(1, 64):
-        sent = 0
-        try:
-            while sent < total:
-                sent += os.write(fd, block)
-        except OSError:
-            pass
-
-_flooded = _flood()
-'''
+FLOOD = src(DOS["runner_flood"])  # the hostile suite's runner flood: it floods outside IPython, as here
 
 
 def _status(field: str) -> int:
