@@ -11,7 +11,9 @@ only the coordinating process writes the real gradebook and ``autograded/``. The
     worker       the Dask task; each worker grades through one long-lived grading process
     server       that grading process (python -m autograder.parallel.server)
     private      nbgrader Autograde of one submission in a private course
-    coordinator  the one writer: gradebook first, then the autograded folder in one rename
+    coordinator  plans the run, sends the tasks, and hands the outcomes as they arrive to
+    writer       the one writer: a batch's grades in one gradebook transaction, then each one's review
+                 notes, sandbox level and autograded folder (one rename, last: it marks it graded)
     progress     the live progress bar and the summary (rich)
 """
 

@@ -2,11 +2,11 @@
 
 :func:`connect` gives a ``distributed.Client``: of a ``LocalCluster`` with one single-threaded worker
 process per core (or ``workers``), or of an existing scheduler (``tcp://HOST:PORT``).
-:func:`outcomes` submits one task per submission and yields each one's final
-:class:`~.tasks.Outcome` as it arrives: a task that fails, overruns its time or whose grading process
-dies is tried once more on another worker (the same one when it is the only one), and then reported
-failed with the reason. A task whose worker dies is moved to another worker by the scheduler itself;
-one that kills a second worker comes back as ``KilledWorker`` and is reported failed
+:func:`outcomes` submits one task per submission and yields each one's final :class:`~.tasks.Outcome` as it
+arrives (:func:`batches`: those that arrived together, as one list): a task that fails, overruns its time or
+whose grading process dies is tried once more on another worker (the same one when it is the only one), and
+then reported failed with the reason. A task whose worker dies is moved to another worker by the scheduler
+itself; one that kills a second worker comes back as ``KilledWorker`` and is reported failed
 (``distributed.scheduler.allowed-failures`` is 1 on a local cluster, and should be on a cluster of your own).
 """
 
@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from ..errors import AutograderError
 from .tasks import Outcome, Task
 
-__all__ = ["ParallelError", "connect", "outcomes", "warm_up", "workers"]
+__all__ = ["ParallelError", "batches", "connect", "outcomes", "warm_up", "workers"]
 
 ATTEMPTS = 2
 CONNECT_SECONDS = 30
@@ -138,18 +138,24 @@ def workers(client) -> list[str]:
 
 def outcomes(client, tasks: Iterable[Task]) -> Iterator[Outcome]:
     """Run every task; yield each submission's final outcome (after at most one retry) as it arrives."""
+    for batch in batches(client, tasks):
+        yield from batch
+
+
+def batches(client, tasks: Iterable[Task]) -> Iterator[list[Outcome]]:
+    """Run every task; yield the final outcomes that have arrived since the last yield, together (one
+    when the caller keeps up with the workers, more when it does not)."""
     runner = _Runner(client)
     for task in tasks:
         runner.submit(task)
     while not runner.running.is_empty():
-        batch = runner.running.next_batch(block=False)
-        if not batch:
+        done = runner.running.next_batch(block=False)
+        if not done:
             runner.unpin()
             time.sleep(POLL_SECONDS)
-        for future in batch:
-            outcome = runner.settle(future)
-            if outcome is not None:
-                yield outcome
+        arrived = [outcome for outcome in map(runner.settle, done) if outcome is not None]
+        if arrived:
+            yield arrived
 
 
 class _Runner:

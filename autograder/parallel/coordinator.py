@@ -1,31 +1,29 @@
 """The coordinating process: plan, send tasks, and be the one writer of the gradebook and autograded/.
 
-:func:`autograde` grades an assignment's submissions on Dask (:mod:`.cluster`) and, for each final
-outcome, in the order they arrive: commits the grades to the real gradebook through nbgrader's API
-(:func:`.gradebook.record`), then moves the autograded folder into place in one rename. A run stopped
-at any point leaves every submission either graded (gradebook and folder) or not yet placed, which the
-next run grades (:mod:`.plan`). Failures are recorded with their reason in ``autograde-ASSIGNMENT.csv``
-(one row per submission graded or failed in the run), and nbgrader's warnings in ``autograde-ASSIGNMENT.log``.
+:func:`autograde` grades an assignment's submissions on Dask (:mod:`.cluster`) and writes the final outcomes
+as they arrive, all those that arrived while it wrote the last ones in one batch (:mod:`.writer`): their
+grades in one gradebook transaction through nbgrader's API, then each one's review notes, sandbox level and
+autograded folder (one rename, last). A run stopped at any point leaves every submission either graded
+(gradebook, notes, level and folder) or not yet placed, which the next run grades (:mod:`.plan`). Failures are
+recorded with their reason in ``autograde-ASSIGNMENT.csv`` (one row per submission graded or failed in the
+run), and nbgrader's warnings in ``autograde-ASSIGNMENT.log``.
 """
 
 from __future__ import annotations
 
 import csv
 import fnmatch
-import os
-import shutil
-import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import review_notes
-from ..inert import strip_controls
 from . import cluster, gradebook
 from .plan import Plan, plan
 from .private import CONFIG_FILE, load_config
-from .tasks import Outcome, Task, read_folder, write_folder
+from .tasks import Outcome, Task, read_folder
+from .writer import BATCH, Record, Writer
 
-__all__ = ["Course", "Options", "Record", "Run", "autograde", "prepare"]
+__all__ = ["Course", "Options", "Record", "Run", "autograde", "prepare", "write"]
 
 
 @dataclass(frozen=True)
@@ -40,20 +38,6 @@ class Options:
     scheduler: str | None = None  # tcp://HOST:PORT of an existing Dask scheduler
     timeout: float = 900.0  # seconds per submission on a worker
     dashboard: str = ":8787"
-
-
-@dataclass
-class Record:
-    """One submission's result in this run (a row of autograde-ASSIGNMENT.csv)."""
-
-    student: str
-    status: str  # graded | failed
-    score: float | None = None
-    max_score: float | None = None
-    seconds: float = 0.0
-    attempts: int = 1
-    worker: str = ""
-    reason: str = ""
 
 
 @dataclass
@@ -138,30 +122,6 @@ class Course:
             plugin.export(book)
         return to
 
-    def record(self, book, assignment: str, outcome: Outcome) -> Record:
-        """Write a graded outcome: gradebook first (one commit), then the autograded folder (one rename)."""
-        coursedir = self.coursedir
-        src = coursedir.format_path(coursedir.submitted_directory, outcome.student, assignment)
-        gradebook.record(book, assignment, outcome.student, coursedir.get_existing_timestamp(src), outcome.graded)
-        _place(Path(coursedir.format_path(coursedir.autograded_directory, outcome.student, assignment)),
-               outcome.files)
-        review_notes.write(coursedir.root, assignment, outcome.student, outcome.review)
-        review_notes.write_level(coursedir.root, assignment, outcome.student, outcome.sandbox)
-        score, max_score = gradebook.score(book, assignment, outcome.student)
-        return Record(outcome.student, "graded", score, max_score, outcome.seconds, outcome.attempt, outcome.worker)
-
-
-def _place(dest: Path, files) -> None:
-    """Write the autograded folder beside ``dest``, then swap it in (what an interrupted run left there goes)."""
-    for stale in dest.parent.glob(f".{dest.name}.partial-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = dest.parent / f".{dest.name}.partial-{uuid.uuid4().hex[:8]}"
-    write_folder(staging, files)
-    if dest.exists():
-        shutil.rmtree(dest)
-    os.replace(staging, dest)
-
-
 @dataclass
 class Run:
     """What a run did: its plan, one record per submission it graded or failed, and where."""
@@ -192,26 +152,34 @@ def autograde(options: Options, watch, run: Run | None = None) -> Run:
 
 
 def _grade(run: Run, options: Options, client, watch) -> None:
-    """Send the plan's tasks to the cluster and write each final outcome as it comes (the one writer)."""
-    course, records = run.course, run.records
-    with course.gradebook() as book, _Log(course.root, options.assignment) as log, \
-            _Records(course.root, options.assignment) as table:
-        tasks = course.tasks(options.assignment, run.plan.students, options.timeout)
-        run.workers = len(cluster.workers(client))
-        watch.start(len(tasks), client.dashboard_link if _has_dashboard(client) else None, run.workers)
-        written: set[str] = set()
-        for outcome in cluster.outcomes(client, tasks):
-            if outcome.student in written:
-                continue  # never written twice (cluster.outcomes gives one final outcome per submission)
-            if outcome.fatal:
-                raise cluster.ParallelError(f"worker {outcome.worker} cannot grade: {outcome.reason}; "
+    """Send the plan's tasks to the cluster and write the final outcomes as they come (the one writer)."""
+    tasks = run.course.tasks(options.assignment, run.plan.students, options.timeout)
+    run.workers = len(cluster.workers(client))
+    watch.start(len(tasks), client.dashboard_link if _has_dashboard(client) else None, run.workers)
+    write(run, options.assignment, cluster.batches(client, tasks), watch)
+
+
+def write(run: Run, assignment: str, batches: Iterable[list[Outcome]], watch, limit: int = BATCH) -> None:
+    """Write each batch of final outcomes (those that arrived together) and tell ``watch`` of each record.
+    A fatal outcome stops the run once the outcomes before it are written."""
+    course, records, written = run.course, run.records, set()
+    with course.gradebook() as book, _Log(course.root, assignment) as log, \
+            _Records(course.root, assignment) as table:
+        writer = Writer(course.coursedir, book, assignment, limit)
+        for batch in batches:
+            fresh = [o for o in batch if o.student not in written]  # never written twice
+            written.update(o.student for o in fresh)
+            fatal = next((o for o in fresh if o.fatal), None)
+            fresh = fresh[:fresh.index(fatal)] if fatal else fresh
+            for outcome in fresh:
+                log.write(outcome)
+            for record in writer.write(fresh):
+                records.append(record)
+                table.write(record)
+                watch.advance(record)
+            if fatal:
+                raise cluster.ParallelError(f"worker {fatal.worker} cannot grade: {fatal.reason}; "
                                             f"{len(records)} submissions were graded, run again to go on")
-            log.write(outcome)
-            record = course.record(book, options.assignment, outcome) if outcome.ok else _failed(outcome)
-            records.append(record)
-            written.add(outcome.student)
-            table.write(record)
-            watch.advance(record)
 
 
 def _require_assignment(book, assignment: str) -> None:
@@ -230,11 +198,6 @@ def _has_dashboard(client) -> bool:
         return "dashboard" in client.scheduler_info().get("services", {})
     except Exception:
         return False
-
-
-def _failed(outcome: Outcome) -> Record:
-    return Record(outcome.student, "failed", seconds=outcome.seconds, attempts=outcome.attempt,
-                  worker=outcome.worker, reason=strip_controls(outcome.reason))  # the CSV and the terminal table
 
 
 class _Records:

@@ -1,15 +1,15 @@
 """The gradebook side of parallel autograding: what a worker is told, and what it sends back.
 
-A worker grades one submission in a private course with a private SQLite gradebook. nbgrader's own
-steps read that gradebook: the assignment's notebooks and cells (``OverwriteCells``, the course's
-``TrustedCells``), its due date and the submission's extension (``AssignLatePenalties``), earlier
-manual scores (``SaveAutoGrades`` marks those cells for review). So the coordinator sends, as plain
-data, the assignment's :func:`structure` and the submission's earlier state (:func:`snapshot`, None
-for a first grading); the worker :func:`seed`\\ s its private gradebook with them, runs nbgrader's
-``Autograde``, and sends back the :func:`snapshot` of the private gradebook. The coordinator alone
-writes the real gradebook (:func:`record`), and only what ``nbgrader autograde`` itself writes: the
-student, the submission and its timestamp, each grade's auto score and needs-manual-grade flag, each
-comment's auto comment, each notebook's late penalty (and the course rows nbgrader's steps create).
+A worker grades one submission in a private course with a private SQLite gradebook. nbgrader's own steps read
+that gradebook: the assignment's notebooks and cells (``OverwriteCells``, the course's ``TrustedCells``), its
+due date and the submission's extension (``AssignLatePenalties``), earlier manual scores (``SaveAutoGrades``
+marks those cells for review). So the coordinator sends, as plain data, the assignment's :func:`structure` and
+the submission's earlier state (:func:`snapshot`, None for a first grading); the worker :func:`seed`\\ s its
+private gradebook with them, runs nbgrader's ``Autograde``, and sends back the :func:`snapshot` of the private
+gradebook. The coordinator alone writes the real gradebook (:func:`record`; many records in
+:func:`one_transaction`), and only what ``nbgrader autograde`` itself writes: the student, the submission and
+its timestamp, each grade's auto score and needs-manual-grade flag, each comment's auto comment, each
+notebook's late penalty (and the course rows nbgrader's steps create).
 
 Only nbgrader's ``Gradebook`` API is used on the real gradebook, so any database URL nbgrader accepts
 (SQLite, or a server database) works; the workers never see it.
@@ -17,7 +17,10 @@ Only nbgrader's ``Gradebook`` API is used on the real gradebook, so any database
 
 from __future__ import annotations
 
-__all__ = ["record", "score", "seed", "seed_assignment", "seed_student", "snapshot", "structure"]
+import contextlib
+from collections.abc import Iterator
+
+__all__ = ["one_transaction", "record", "score", "seed", "seed_assignment", "seed_student", "snapshot", "structure"]
 
 GRADE_FIELDS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grade")
 COMMENT_FIELDS = ("auto_comment", "manual_comment")
@@ -130,6 +133,38 @@ def record(gradebook, assignment: str, student: str, timestamp, graded: dict) ->
         for comment in nb.comments:
             _assign(comment, state["comments"][comment.name], AUTOGRADE_WRITES["comments"])
     gradebook.db.commit()
+
+
+@contextlib.contextmanager
+def one_transaction(gradebook) -> Iterator[None]:
+    """Everything written through ``gradebook`` inside the block is committed once, at its end, or not at
+    all (an exception rolls the whole block back). nbgrader's API commits after each row it touches, four
+    commits per :func:`record`; inside the block those commits do nothing, and the session's autoflush sends
+    the changes to the database before each query, as a commit would have. Read scores after the block:
+    nbgrader's scores are column properties, brought up to date by the commit."""
+    session = gradebook.db
+    gradebook.db = _CommitAtEnd(session)
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        gradebook.db = session
+
+
+class _CommitAtEnd:
+    """A gradebook session whose ``commit`` waits for the end of :func:`one_transaction`."""
+
+    def __init__(self, session):
+        self._session = session
+
+    def commit(self) -> None:
+        pass
+
+    def __getattr__(self, name: str):
+        return getattr(self._session, name)
 
 
 def score(gradebook, assignment: str, student: str) -> tuple[float, float]:
