@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import applications, cold_start, custom_layers, gpt3, grading, hub, lite, parallel, variants
+from . import applications, cold_start, coordinator_sim, custom_layers, gpt3, grading, hub, lite, parallel, variants
 
 print("## Reference counter vs Keras vs json.loads (keras.applications configs)\n")
 print(applications.report(applications.run()))
@@ -18,6 +18,8 @@ print("\n## Grading overhead\n")
 grading.main()
 print("\n## A class graded in parallel on Dask\n")
 parallel.main([])
+print("\n## The coordinator alone, with simulated workers\n")
+coordinator_sim.main([])
 print("\n## Per-learner variants\n")
 variants.main()
 print("\n## The exercises in the browser\n")
