@@ -110,7 +110,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         "of its function questions; cells after that are not run.")).tag(config=True)
     function_timeout = Float(Budget.function_seconds, help=(
         "Of notebook_timeout, the seconds kept for running function questions again (when the notebook "
-        "has any); the cells get the rest.")).tag(config=True)
+        "has any), at most half of it; the cells get the rest.")).tag(config=True)
     after_timeout = Float(Budget.after_timeout_seconds, help=(
         "Seconds per cell once a cell has run past its limit.")).tag(config=True)
     output_limit = Integer(Budget.output_bytes, help="Bytes of output kept per notebook.").tag(config=True)

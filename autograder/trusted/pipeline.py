@@ -124,9 +124,10 @@ def grade(nb, cwd: Path, questions: dict[str, Question], settings: Settings, *, 
     for grade_id, index in tests.items():
         nb.cells[index].source = capture_code(asked[grade_id].id, asked[grade_id].variable)
     reruns = sum(asked[gid].runs_again for gid in tests)
+    budget = settings.budget.notebook_seconds
+    kept = min(settings.budget.function_seconds, budget / 2) if reruns else 0  # the cells always get half or more
     try:
-        failure = _run(nb, cwd, settings, learner.env(asked),
-                       settings.budget.notebook_seconds - (settings.budget.function_seconds if reruns else 0))
+        failure = _run(nb, cwd, settings, learner.env(asked), budget - kept)
     finally:
         for index, source in sources.items():
             nb.cells[index].source = source
