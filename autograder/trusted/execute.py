@@ -139,8 +139,12 @@ class BoundedClient(NotebookClient):
         finally:
             del self.km.client
         self.kernel_ready = True
-        channels = (kc.iopub_channel, kc.shell_channel, kc.control_channel)
-        self._reconnecting = asyncio.ensure_future(messages.reconnect([c.socket for c in channels]))
+        # Only iopub (where outputs, and so huge messages, come), and only while the kernel lives: ZMQ aborts the
+        # whole process (fq.cpp `!_more`) if a pipe is disconnected while a multipart message is half read, as it
+        # can be when a dying kernel's sockets all drop at once.
+        process = getattr(self.km.provisioner, "process", None)
+        alive = (lambda: process.poll() is None) if process is not None else (lambda: False)
+        self._reconnecting = asyncio.ensure_future(messages.reconnect([kc.iopub_channel.socket], alive))
         return kc
 
     async def _async_cleanup_kernel(self) -> None:

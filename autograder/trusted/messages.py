@@ -18,6 +18,7 @@ What is kept is then counted against the notebook's output cap (``Budget.output_
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 
@@ -32,6 +33,7 @@ DEPTH = 64  # levels of nesting an output may have (Jupyter's own outputs have a
 # within the grader's memory bound.
 MESSAGE_FLOOR = 16 * 2**20
 QUEUE_BYTES = 64 * 2**20  # messages waiting in the client's socket queues, at most
+SETTLE_SECONDS = 0.5  # after a disconnect, how long to wait before telling a dropped link from a dead kernel
 DROPPED = "autograder_dropped"  # the msg_type of a message that could not be decoded
 UNREADABLE = (RecursionError, ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError)
 
@@ -59,10 +61,11 @@ def bound(kc, output_bytes: int):
     return kc
 
 
-async def reconnect(sockets: list) -> None:
+async def reconnect(sockets: list, alive=lambda: True) -> None:
     """Connect again each of the client's asyncio ``sockets`` that ZMQ disconnects: it does so after a message
     larger than ``MAXMSGSIZE``, and then stays disconnected, which would lose every later output. Runs until
-    cancelled (before the sockets are closed)."""
+    cancelled (before the sockets are closed). Nothing is reconnected once ``alive()`` is false: a dead kernel's
+    sockets all drop, and disconnecting a pipe that is half-way through a message aborts ZMQ."""
     monitors = {socket.get_monitor_socket(zmq.EVENT_DISCONNECTED): socket for socket in sockets}
     poller = zmq.asyncio.Poller()
     for monitor in monitors:
@@ -71,6 +74,9 @@ async def reconnect(sockets: list) -> None:
         while True:
             for monitor, _ in await poller.poll():
                 event = await recv_monitor_message(monitor)
+                await asyncio.sleep(SETTLE_SECONDS)  # a kernel that died takes its sandbox with it by then
+                if not alive():
+                    continue
                 endpoint = event["endpoint"].decode() if isinstance(event["endpoint"], bytes) else event["endpoint"]
                 with contextlib.suppress(zmq.ZMQError):
                     monitors[monitor].disconnect(endpoint)
