@@ -94,17 +94,11 @@ def _result(proc: subprocess.Popen) -> dict:
 
 @pytest.fixture(scope="module")
 def counts() -> dict:
-    """Each backend's counts: JAX in a subprocess, started first; TensorFlow meanwhile in this process when
-    Keras here runs it (else in a subprocess too)."""
-    keras = pytest.importorskip("keras")
-    jax = _in_subprocess("jax")
-    if keras.backend.backend() == "tensorflow":
-        namespace: dict = {}
-        exec(SCRIPT, namespace)  # the same definitions the subprocess runs
-        tensorflow = namespace["run"]()
-    else:
-        tensorflow = _result(_in_subprocess("tensorflow"))
-    results = {"tensorflow": tensorflow, "jax": _result(jax)}
+    """Each backend's counts, each in a fresh subprocess of its own, both at once (not in this process: the
+    layer names Keras makes up count the models built before in the same process)."""
+    pytest.importorskip("keras")
+    jax, tensorflow = _in_subprocess("jax"), _in_subprocess("tensorflow")
+    results = {"tensorflow": _result(tensorflow), "jax": _result(jax)}
     assert {backend: out["backend"] for backend, out in results.items()} == {b: b for b in results}
     return {backend: out["models"] for backend, out in results.items()}
 
