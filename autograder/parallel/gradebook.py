@@ -149,6 +149,10 @@ def one_transaction(gradebook) -> Iterator[None]:
         session.commit()
     except BaseException:
         session.rollback()
+        # Forget every object: those the rolled-back block touched are expired, and which of them the session
+        # still holds depends on the garbage collector; a later flush of one whose row the rollback removed
+        # raised ObjectDeletedError (seen once in a full run). nbgrader queries afresh on each call.
+        session.expunge_all()
         raise
     finally:
         gradebook.db = session
