@@ -33,9 +33,10 @@ from . import lsm
 if TYPE_CHECKING:
     from .sandbox import Sandbox
 
-__all__ = ["LEVELS", "Level", "by_name"]
+__all__ = ["CONNECTION", "LEVELS", "Level", "by_name"]
 
 CONFINE = Path(__file__).with_name("confine.py")
+CONNECTION = "/run/kernel/kernel.json"  # where the kernel reads its connection file inside bubblewrap
 BWRAP_FIX = "install bubblewrap (`sudo apt-get install bubblewrap`)"
 
 
@@ -46,6 +47,7 @@ class Level:
     name = ""
     rank = 0
     about = ""
+    memory_group = False  # does it put the sandbox in a memory control group (only root can make one)
 
     def problem(self) -> str | None:
         raise NotImplementedError
@@ -62,6 +64,10 @@ class Level:
         """``path`` inside the sandbox as the grader reaches it, once process ``pid`` has started it."""
         return path
 
+    def connection_file(self, host_path: str) -> str:
+        """Where the kernel reads the connection file the grader wrote at ``host_path``."""
+        return host_path
+
     def __repr__(self) -> str:
         return f"<sandbox level {self.name}>"
 
@@ -75,6 +81,9 @@ class _Bubblewrap(Level):
     def reach(self, box: Sandbox, path: str, pid: int) -> str:
         return f"/proc/{_namespace_child(pid)}/root{path}"
 
+    def connection_file(self, host_path: str) -> str:
+        return CONNECTION  # bound there read-only (Sandbox.bubblewrap_args)
+
     def problem(self) -> str | None:
         if not sys.platform.startswith("linux"):
             return f"the sandbox needs Linux; this is {sys.platform}"
@@ -84,7 +93,7 @@ class _Bubblewrap(Level):
 
 
 class Root(_Bubblewrap):
-    name, rank = "root", 3
+    name, rank, memory_group = "root", 3, True
     about = "bubblewrap as root, learner code under a uid of its own, a memory group"
 
     def problem(self) -> str | None:

@@ -31,7 +31,7 @@ from pathlib import Path
 from ..errors import SandboxError
 from . import view
 from .cgroups import group_name, memory_group, remove_group
-from .levels import LEVELS, Level, by_name
+from .levels import CONNECTION, LEVELS, Level, by_name
 
 __all__ = ["KERNEL_SIDE", "Limits", "Sandbox", "SandboxError", "available", "choose"]
 
@@ -41,7 +41,6 @@ KERNEL_SIDE = {"__init__.py": Path(__file__).with_name("kernel_init.py"),
                "_capture.py": PACKAGE / "_capture.py", "_runner.py": PACKAGE / "_runner.py"}
 PASSED_ENV = ("PATH", "LANG", "LC_ALL", "TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS", "KERAS_BACKEND",
               "PYTHONHASHSEED", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MPLBACKEND")
-CONNECTION = "/run/kernel/kernel.json"  # where the kernel reads its connection file inside bubblewrap
 _uids = itertools.count()
 
 
@@ -121,7 +120,7 @@ class Sandbox:
         """``argv`` as run inside the sandbox, at its level; as root, in a control group that caps the
         memory of all its processes together where the machine allows one."""
         command = self.level.wrap(self, argv)
-        if self.level.name != "root":
+        if not self.level.memory_group:
             return command
         self._group = self._group or memory_group(group_name(self.uid), self.limits.total_memory_bytes)
         if self._group is None:
@@ -139,7 +138,7 @@ class Sandbox:
     def connection_inside(self) -> str:
         """The connection file's path as the kernel sees it (readable by the sandbox's user)."""
         self._connection.chmod(0o644)
-        return CONNECTION if self.level.name != "landlock" else str(self._connection)
+        return self.level.connection_file(str(self._connection))
 
     def reach(self, path: str, pid: int) -> str:
         """A path inside the sandbox as the grader reaches it, once process ``pid`` runs the sandbox."""
