@@ -15,15 +15,18 @@ TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 EXPECTED_ORDER = [
     "book/00-preface", "book/01-the-question", "book/02-dense", "book/03-trainable", "book/04-convolutions",
     "book/05-embeddings-normalization", "book/06-recurrent", "book/07-attention", "book/08-functional",
-    "book/09-counting-without-building", "book/working-the-exercises", "book/deploying", "book/appendix-formulas",
+    "book/09-counting-without-building", "book/10-language-models", "book/11-fine-tuning-compression",
+    "book/12-memory-compute", "book/13-keras-vs-pytorch", "book/working-the-exercises", "book/deploying", "book/appendix-formulas",
     "book/glossary",
 ]
 ASSIGNMENTS = {  # chapter → its nbgrader assignment id
     "book/01-the-question": "a01_the_question", "book/02-dense": "a02_dense", "book/03-trainable": "a03_trainable",
     "book/04-convolutions": "a04_convolutions", "book/05-embeddings-normalization": "a05_embeddings_normalization",
     "book/06-recurrent": "a06_recurrent", "book/07-attention": "a07_attention", "book/08-functional": "a08_functional",
+    "book/10-language-models": "a09_language_models", "book/11-fine-tuning-compression": "a10_fine_tuning_memory",
+    "book/12-memory-compute": "a10_fine_tuning_memory",
 }
-CHAPTERS = [name for name in EXPECTED_ORDER if re.match(r"book/0[1-9]-", name)]
+CHAPTERS = [name for name in EXPECTED_ORDER if re.match(r"book/(0[1-9]|1\d)-", name)]
 NO_CODE = ("book/working-the-exercises", "book/appendix-formulas", "book/glossary")  # reference pages that run none
 NOTEBOOKS = [name for name in EXPECTED_ORDER if name not in NO_CODE]
 CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.S | re.M)
