@@ -7,7 +7,7 @@ into ``_build/html/lite/``; ``python -m lite.build OUT`` builds it alone.
 - :mod:`lite.bytecode`: those wheels compiled to CPython 3.14 bytecode by that Pyodide (in Node.js), once;
 - :mod:`lite.build`: this package's wheel, a Pyodide lock naming exactly the wheels the site ships, the
   exercise notebooks as ``exercises/`` holds them, and ``jupyter lite build``;
-- :mod:`lite.extension`: the book's side: the repository and the wheel for its pages, the site after the build.
+- :mod:`lite.extension`: the book's side: the wheel and the grader's numbers for its pages, the site after the build.
 
 ``jupyter-lite.json`` and ``overrides.json`` beside this file are the site's settings: the package preloaded
 in the kernel (no install cell), no PyPI at run time, and frequent autosave into the browser's storage.

@@ -1,9 +1,9 @@
 """The book's side of the in-browser exercises: a Sphinx extension, named in ``_config.yml``.
 
-- ``config-inited``: substitutions for the pages, from the one ``repository.url`` setting of ``_config.yml``
-  (which also drives the launch buttons), from pyproject.toml and from the grader: ``{{ repository }}``,
-  ``{{ pip_from_repository }}``, ``{{ wheel }}`` (the wheel to download), ``{{ pip_wheel }}``,
-  ``{{ python_versions }}``, ``{{ cases }}`` and ``{{ time_limit }}``;
+- ``config-inited``: substitutions for the pages, from pyproject.toml and from the grader: ``{{ wheel }}``
+  (the wheel to download), ``{{ pip_wheel }}``, ``{{ python_versions }}``, ``{{ cases }}`` and
+  ``{{ time_limit }}``. The site ships this wheel itself, so it needs no repository address
+  (book/_repository.py handles ``repository.url``: launch buttons, ``{{ repository }}``, the install command);
 - ``builder-inited``: builds this package's wheel, so the page's download link finds it;
 - ``build-finished``: builds the JupyterLite site into ``<html>/lite`` (:mod:`lite.build`) from the
   exercise notebooks ``exercises/`` holds now, with that same wheel.
@@ -29,18 +29,11 @@ SITE = "lite"  # the site's folder inside the built book: chapter buttons link t
 
 
 def substitutions(app: Sphinx, config) -> None:
-    """Add the repository and wheel substitutions to MyST's (``parse.myst_substitutions`` keeps its own)."""
-    url = (config.html_theme_options.get("repository_url") or "").rstrip("/")
-    if not url:
-        raise ExtensionError("lite: _config.yml sets no repository.url; the launch buttons and the "
-                             "'Working the exercises' page need the repository's address")
+    """Add the wheel and grader substitutions to MyST's (``parse.myst_substitutions`` keeps its own)."""
     wheel = build.DIST / build.wheel_name()
     source = "/" + os.path.relpath(wheel, app.srcdir)  # a leading / : relative to the book's root
-    name = build.project()[0]
     config.myst_substitutions = {
         **config.myst_substitutions,
-        "repository": f"[{url}]({url})",
-        "pip_from_repository": f'`pip install "{name} @ git+{url}"`',
         "wheel": f"{{download}}`{wheel.name} <{source}>`",
         "pip_wheel": f"`pip install {wheel.name}`",
         "python_versions": build.python_versions(),
