@@ -237,3 +237,46 @@ def lstm_blocks(d: int, u: int):
                   [f"kernel\n({d} input rows)", f"recurrent kernel\n({u} state rows)", "bias (1 row)"])
     ax.set_title(f"LSTM({u}) on {d} features: each gate is a {d} + {u} + 1 by {u} block")
     return fig
+
+
+# ---- Chapter 10, today's language models ----------------------------------------------------------------------
+
+
+def block_parts(parts: dict[str, int], groups: dict[str, str], title: str):
+    """One decoder block's weights as horizontal bars, top to bottom in the order given, each bar coloured by
+    its group ("attention", "feed-forward", "norms") and labelled with its count."""
+    colors = {"attention": WEIGHT, "feed-forward": BIAS, "norms": FROZEN}
+    fig, ax = plt.subplots(figsize=(6.4, 0.34 * len(parts) + 1.2), layout="constrained")
+    names = list(parts)
+    ax.barh(names, [parts[n] for n in names], color=[colors[groups[n]] for n in names])
+    for i, name in enumerate(names):
+        ax.text(parts[name], i, f" {parts[name]:,}", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(parts.values()) * 1.35)
+    ax.xaxis.set_major_formatter(lambda value, _: f"{value / 1e6:g}M" if max(parts.values()) > 1e6 else f"{value:g}")
+    ax.set_xlabel("parameters in one block")
+    ax.set_title(title, fontsize=10)
+    handles = [Rectangle((0, 0), 1, 1, color=colors[g]) for g in dict.fromkeys(groups.values())]
+    ax.legend(handles, list(dict.fromkeys(groups.values())), loc="lower right", fontsize=8)
+    return fig
+
+
+def stacked_bars(rows: dict[str, dict[str, float]], colors: dict[str, str], xlabel: str, title: str):
+    """One horizontal bar per row, cut into the row's parts (same keys in every row, coloured by ``colors``),
+    each part labelled with its value when it is wide enough to hold the label."""
+    fig, ax = plt.subplots(figsize=(6.4, 0.5 * len(rows) + 1.5), layout="constrained")
+    widest = max(sum(row.values()) for row in rows.values())
+    for y, row in enumerate(rows.values()):
+        left = 0.0
+        for part, value in row.items():
+            ax.barh(y, value, left=left, color=colors[part], edgecolor="white",
+                    label=part if y == 0 else None)
+            if value > 0.08 * widest:
+                ax.text(left + value / 2, y, f"{value:,.3g}", color="white", fontsize=8, ha="center", va="center")
+            left += value
+    ax.set_yticks(range(len(rows)), list(rows))
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=10)
+    fig.legend(loc="outside lower center", ncol=len(colors), fontsize=8, frameon=False)
+    return fig
