@@ -3,8 +3,8 @@
 The first tests read the chapters' sources (fast, no build). The browser tests open every published page in
 headless Chromium at a desktop width (1280 px) and a phone width (390 px): each chapter has check-yourself
 exercises whose solutions are folded in dropdowns and captioned figures with real alt text, no code output is
-wider than its box, and axe-core (fetched from the npm registry, see tests/book/axe.py) finds no serious or
-critical accessibility violation.
+wider than its box, no page scrolls sideways, and axe-core (fetched from the npm registry, see tests/book/axe.py)
+finds no serious or critical accessibility violation.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tests.book.axe import AXE_RUN, axe_source
 from tests.book.browser import chromium, open_quietly
 from tests.book.building import ROOT, published_pages
 
-CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("0[0-9]-*.md"))  # the preface and chapters 1–9
+CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("[0-9][0-9]-*.md"))  # the preface and every chapter
 # Words that a chapter may use in another sense: "head" is also a model's output layer ("a new head").
 OTHER_SENSES = {"Head": {"00-preface", "03-trainable", "08-functional"}}
 WIDTHS = (1280, 390)
@@ -105,7 +105,7 @@ def test_chapter_has_check_yourself_exercises(chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS[1:])
 def test_chapter_has_captioned_figures_with_alt_text(chapter):
-    """Does each chapter 1–9 draw at least one figure, and is every figure numbered (named), captioned, and
+    """Does each chapter draw at least one figure, and is every figure numbered (named), captioned, and
     described by alt text of a real sentence?"""
     figures = _figure_cells(_source(chapter))
     assert figures, f"{chapter}: no figure"
@@ -117,7 +117,7 @@ def test_chapter_has_captioned_figures_with_alt_text(chapter):
 
 
 def test_diagrams_are_drawn_by_code_at_build_time():
-    """Does every chapter 1–9 draw a diagram of what it counts with book/_figures.py, from the model's sizes?"""
+    """Does every chapter draw a diagram of what it counts with book/_figures.py, from the model's sizes?"""
     missing = [c for c in CHAPTERS[1:] if "_figures." not in _source(c)]
     assert not missing, f"chapters with no diagram drawn by code: {missing}"
 
@@ -156,6 +156,20 @@ OVERFLOWS = """[...document.querySelectorAll('.cell_output pre, .cell_output tab
   .filter(e => e.scrollWidth > e.clientWidth + 1
             || e.getBoundingClientRect().right > e.closest('.cell_output').getBoundingClientRect().right + 1)
   .map(e => `${e.tagName} ${e.scrollWidth}px in ${e.clientWidth}px: ${e.textContent.trim().slice(0, 60)}`)"""
+# The whole page wider than the window, and what sticks out: the outermost elements past the right edge that
+# are not inside a box with its own scroll bar (a code block scrolls by itself; the page must not).
+PAGE_WIDER = """(() => {
+  const page = document.documentElement, width = page.clientWidth;
+  if (page.scrollWidth <= width) return [];
+  const scrolls = e => { for (let a = e.parentElement; a; a = a.parentElement)
+    if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
+  const out = [...document.body.querySelectorAll('*')].filter(e => e.offsetParent !== null
+    && e.getBoundingClientRect().right > width + 1 && !scrolls(e)
+    && e.parentElement.getBoundingClientRect().right <= width + 1);
+  const right = e => Math.round(e.getBoundingClientRect().right);
+  return [`page ${page.scrollWidth}px in ${width}px`, ...out.map(e =>
+    `${e.tagName}.${e.className} to ${right(e)}px: ${e.textContent.trim().slice(0, 60)}`)];
+})()"""
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +182,7 @@ def readings(site, tmp_path_factory):
                       viewport={"width": width, "height": 900}, is_mobile=width < 600) as (page, _):
             for name in published_pages():
                 open_quietly(page, site + name)
-                found[name, width] = {"overflows": page.evaluate(OVERFLOWS),
+                found[name, width] = {"overflows": page.evaluate(OVERFLOWS), "wider": page.evaluate(PAGE_WIDER),
                                       "axe": page.evaluate(axe + AXE_RUN),
                                       **page.evaluate(READER_FACTS)}
     return found
@@ -176,7 +190,7 @@ def readings(site, tmp_path_factory):
 
 def _chapter_pages(readings) -> dict[str, dict]:
     return {page: facts for (page, width), facts in readings.items()
-            if width == WIDTHS[0] and re.match(r"book/0\d-", page)}
+            if width == WIDTHS[0] and re.match(r"book/\d\d-", page)}
 
 
 @pytest.mark.slow
@@ -193,7 +207,7 @@ def test_every_chapter_page_has_folded_solutions(readings):
 @pytest.mark.slow
 @pytest.mark.xdist_group("kernels")
 def test_every_figure_is_numbered_captioned_and_described(readings):
-    """Does every chapter 1–9 show a numbered, captioned figure, each image with alt text that describes it?"""
+    """Does every chapter show a numbered, captioned figure, each image with alt text that describes it?"""
     for page, facts in _chapter_pages(readings).items():
         if "00-preface" not in page:
             assert facts["figures"], f"{page}: no captioned figure"
@@ -211,6 +225,18 @@ def test_no_code_output_is_wider_than_its_box(readings, width):
     its box, so that no number is hidden past the right edge?"""
     failures = {page: facts["overflows"] for (page, w), facts in readings.items() if w == width and facts["overflows"]}
     assert not failures, f"outputs wider than their box at {width} px:\n" + "\n".join(
+        f"{page}: {line}" for page, lines in failures.items() for line in lines)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("kernels")
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_scrolls_sideways(readings, width):
+    """At a desktop and a phone width, is every published page (the chapters, the reference pages, the index)
+    no wider than the window, so that nothing needs a sideways scroll?"""
+    assert {page for page, w in readings if w == width} == set(published_pages()), "a page was not read"
+    failures = {page: facts["wider"] for (page, w), facts in readings.items() if w == width and facts["wider"]}
+    assert not failures, f"{len(failures)} pages scroll sideways at {width} px:\n" + "\n".join(
         f"{page}: {line}" for page, lines in failures.items() for line in lines)
 
 
