@@ -100,7 +100,7 @@ lint: install
 
 # As an ordinary user the tests that need root are left out (tests/conftest.py says how many); as root all run.
 test: test-system install lint
-	$(BIN)/python -m pytest --slow -n 2 --dist loadgroup $(if $(ROOT),,-m "not needs_root")
+	$(BIN)/python -m pytest --slow -n 2 --dist loadgroup --durations=25 $(if $(ROOT),,-m "not needs_root")
 
 test-system:
 	$(call need,test,$(TEST_NEEDS))
