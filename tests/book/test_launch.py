@@ -17,6 +17,7 @@ from tests.book.building import HTML, ROOT
 from tests.book.test_chapters import CONFIG, NOTEBOOKS, _cells, _source
 
 BINDER = ROOT / "binder" / "requirements.txt"
+POST_BUILD = ROOT / "binder" / "postBuild"  # run by Binder after requirements.txt
 BESIDE_THE_CHAPTERS = {"_figures"}  # book/_figures.py: a notebook opened from book/ imports it from its own folder
 IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.M)
 
@@ -32,6 +33,12 @@ def _binder_requirements() -> list[Requirement]:
     lines = [line.split("#")[0].strip() for line in BINDER.read_text().splitlines()]
     project = importlib.metadata.metadata("keras-params-course")["Name"]
     return [Requirement(project + line[1:] if line.startswith(".") else line) for line in lines if line]
+
+
+def _post_build_no_deps() -> set[str]:
+    """The distributions binder/postBuild installs with `pip install --no-deps` (keras-hub without tensorflow-text)."""
+    found = re.findall(r"^pip install --no-deps (.+)$", POST_BUILD.read_text(), re.M) if POST_BUILD.is_file() else []
+    return {canonicalize_name(Requirement(spec).name) for line in found for spec in line.split()}
 
 
 def _installed_by(requirements: list[Requirement]) -> set[str]:
@@ -57,9 +64,9 @@ def test_colab_is_offered_only_for_notebooks():
 
 
 def test_binder_installs_every_module_the_chapters_import():
-    """Does binder/requirements.txt install, directly or as a dependency, every module a chapter's code imports
-    (its hidden cells included: Binder runs them too)?"""
-    installed = _installed_by(_binder_requirements())
+    """Does binder/requirements.txt (with binder/postBuild's --no-deps installs) install, directly or as a
+    dependency, every module a chapter's code imports (its hidden cells included: Binder runs them too)?"""
+    installed = _installed_by(_binder_requirements()) | _post_build_no_deps()
     owners = importlib.metadata.packages_distributions()
     missing = {module: owners.get(module, ["not installed here"]) for module in _imported_modules()
                if not {canonicalize_name(d) for d in owners.get(module, [])} & installed}
