@@ -100,7 +100,7 @@ class FunctionQuestion(Question):
 
     def diagnose(self, mismatches: list) -> Diagnosis | None:
         """The misconception whose wrong formula gives every wrong result checked, if any."""
-        return diagnose_function(self.layer, mismatches)
+        return diagnose_function(self, mismatches)
 
     def _details(self) -> dict:
         return {"signature": self.signature}

@@ -72,9 +72,23 @@ def mistake_fixture(mistake) -> dict:
     from .questions import get_question
 
     question = get_question(mistake.example)
+    if question.kind == "function":
+        return {"code": mistake.code, "question": question.id, "answer": _wrong_calls(mistake, question)}
     answer = (mistake.budget_value(question) if question.kind == "budget"
               else mistake.example_number(question.model, question.asks))
     return {"code": mistake.code, "question": question.id, "answer": answer}
+
+
+def _wrong_calls(mistake, question) -> dict:
+    """A function question's sample submission: what a function written with the mistake returns on each of
+    the question's graded calls, ``{"returns": [[arguments, result], ...]}`` (replayed by the tests)."""
+    from .functions import cases
+
+    returns = []
+    for case in cases(question):
+        wrong = mistake.function_number(question, case.full)
+        returns.append([case.given, question.formula(**case.full).params.total if wrong is None else wrong])
+    return {"returns": returns}
 
 
 def write_fixtures(directory) -> list[str]:

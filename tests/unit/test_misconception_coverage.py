@@ -37,9 +37,9 @@ def test_count_questions_name_every_misconception_that_gives_the_answer(question
 
 @pytest.mark.parametrize("question", _of("function"), ids=lambda q: q.id)
 def test_function_questions_name_every_misconception_written_as_code(question):
-    """For each one-layer mistake that changes this function's results, is a function written with it
-    diagnosed as a misconception that gives the same wrong results?"""
-    for mistake in (m for m in CATALOGUE if m.patches):
+    """For each one-layer mistake (or wrong formula of this function) that changes this function's results,
+    is a function written with it diagnosed as a misconception that gives the same wrong results?"""
+    for mistake in (m for m in CATALOGUE if m.patches or question.function_name in m.functions):
         result = verdict(question.id, _written_with(mistake, question))
         if result.correct:
             continue  # this mistake never changes this function's results
@@ -55,7 +55,7 @@ def _written_with(mistake, question):
 
     def wrong(**given):
         full = {**defaults, **given}
-        number = mistake.layer_number(*question.layer(**full))
+        number = mistake.function_number(question, full)
         return question.formula(**full).params.total if number is None else number
 
     return wrong

@@ -12,7 +12,6 @@ The sentence the learner reads is written by :func:`autograder.grading.feedback.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ...reference import ModelCount, count
@@ -57,14 +56,14 @@ def diagnose_budget(question, value: int) -> Diagnosis | None:
     return Diagnosis(rounded) if rounded else None
 
 
-def diagnose_function(layer_of: Callable | None, mismatches: list) -> Diagnosis | None:
-    """The misconception that explains every wrong result checked (the first ``SAMPLE``).
-    ``mismatches`` are ``(case, got, expected)``; ``layer_of(**case.full)`` gives the
-    ``(class_name, config, *shapes)`` the case's arguments describe."""
-    if not mismatches or layer_of is None:
+def diagnose_function(question, mismatches: list) -> Diagnosis | None:
+    """The misconception that explains every wrong result checked (the first ``SAMPLE``) of a function
+    question. ``mismatches`` are ``(case, got, expected)``; each mistake's wrong result for a case is
+    :meth:`~.mistake.Mistake.function_number` (its own formula for the function, or the layer's)."""
+    if not mismatches:
         return None
     sample = mismatches[:SAMPLE]
     for mistake in CATALOGUE:
-        if all(mistake.layer_number(*layer_of(**case.full)) == got for case, got, _ in sample):
+        if all(mistake.function_number(question, case.full) == got for case, got, _ in sample):
             return Diagnosis(mistake)
     return None

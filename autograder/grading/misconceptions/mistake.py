@@ -39,6 +39,8 @@ class Mistake:
     model: Callable | None = field(default=None, repr=False)
     example_layer: str | None = None  # for a one-layer mistake, the layer its fixture makes it in
     budget: Callable | None = field(default=None, repr=False)  # (question, value) -> int: budget questions only
+    # function name -> wrong formula(**arguments) -> int | None: function questions about no single layer
+    functions: dict[str, Callable] = field(default_factory=dict, repr=False)
 
     def budget_numbers(self, question, value: int) -> dict[str | None, int]:
         """layer → what this wrong formula gives for a budget question's model with the knob at ``value``."""
@@ -100,6 +102,18 @@ class Mistake:
             return amount(count(config, overrides=self.overrides(layer)), asks)
         except _UNFIT:
             return None
+
+    def function_number(self, question, arguments: dict) -> int | None:
+        """What a function question's call on ``arguments`` returns when written with this wrong formula
+        (None: the mistake does not change it): its own formula for the function, else the layer's."""
+        wrong = self.functions.get(question.function_name)
+        if wrong is None:
+            return self.layer_number(*question.layer(**arguments)) if question.layer else None
+        try:
+            number = wrong(**arguments)
+        except _UNFIT:
+            return None
+        return None if number is None or number == question.formula(**arguments).params.total else number
 
     def layer_number(self, class_name: str, config: dict, *shapes) -> int | None:
         """What this wrong formula gives for a single layer (for function questions)."""
