@@ -37,7 +37,8 @@ __all__ = [
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = (
     "a01_the_question", "a02_dense", "a03_trainable", "a04_convolutions",
-    "a05_embeddings_normalization", "a06_recurrent", "a07_attention", "a08_functional",
+    "a05_embeddings_normalization", "a06_recurrent", "a07_attention", "a08_functional", "a09_language_models",
+    "a10_fine_tuning_memory",
 )
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}
 

@@ -40,7 +40,8 @@ __all__ = ["ASSIGNMENTS", "KINDS", "MANUAL", "POINTS", "Arg", "Question", "all_q
            "load_model", "with_knob", "with_knob_in"]
 
 ASSIGNMENTS = ("a01_the_question", "a02_dense", "a03_trainable", "a04_convolutions",
-               "a05_embeddings_normalization", "a06_recurrent", "a07_attention", "a08_functional")
+               "a05_embeddings_normalization", "a06_recurrent", "a07_attention", "a08_functional",
+               "a09_language_models", "a10_fine_tuning_memory")
 KINDS = ("count", "function", "budget")  # one class each in .kinds: CountQuestion, FunctionQuestion, BudgetQuestion
 POINTS = {"count": 1.0, "function": 2.0, "budget": 2.0}  # what a test cell of each kind is worth
 MANUAL = {"explain": 2.0}  # the hand-graded cell of every assignment: grade_id → points

@@ -70,4 +70,19 @@ EXPLAIN = {
         "weights and the count would grow by 32 × (64 + 1) = 2,080.",
         ("A second call reuses the layer's weights: each weight object counts once.",
          "Two separate layers would each own weights: 32 × (64 + 1) more.")),
+    "a09_language_models": Explain(
+        "Each token goes through only 2 of the 8 experts of each layer, chosen by the router, so the computation "
+        "for one token uses about 12.9 billion parameters: attention, the router, the embeddings and two experts "
+        "per layer. Any token may pick any expert, so all eight experts must be held in memory: serving the model "
+        "needs memory for all 46.7 billion parameters, while each token costs only the compute of 12.9 billion.",
+        ("Active: the parameters one token uses, its top-2 experts (plus attention, router and embeddings).",
+         "Memory follows the total: every expert is stored, since any token may choose any of them.")),
+    "a10_fine_tuning_memory": Explain(
+        "Each trainable float32 parameter takes 4 bytes for the weight, 4 for its gradient and 8 for Adam's two "
+        "slots (the moving averages of the gradient and of its square): 16 bytes. With LoRA the frozen weights "
+        "need no gradient and no optimizer slots, which saves 12 of those 16 bytes for almost every parameter, "
+        "but the frozen weights themselves must still be held, 4 bytes each, beside the 16 bytes of each LoRA "
+        "parameter.",
+        ("16 bytes: the weight, its gradient and Adam's two slots, 4 bytes each.",
+         "LoRA saves the gradients and slots of the frozen weights, not the frozen weights themselves.")),
 }

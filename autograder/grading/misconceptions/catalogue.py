@@ -12,6 +12,7 @@ number, the diagnosis (:mod:`.diagnose`) names the first.
 
 from __future__ import annotations
 
+from . import formulas as fw
 from . import models as mm
 from . import rules as w
 from .mistake import Mistake
@@ -19,8 +20,9 @@ from .mistake import Mistake
 __all__ = ["CATALOGUE", "by_code"]
 
 
-def _m(code, title, feedback, example, patches=None, *, model=None, example_layer=None, budget=None) -> Mistake:
-    return Mistake(code, title, feedback, example, patches or {}, model, example_layer, budget)
+def _m(code, title, feedback, example, patches=None, *, model=None, example_layer=None, budget=None,
+       functions=None) -> Mistake:
+    return Mistake(code, title, feedback, example, patches or {}, model, example_layer, budget, functions or {})
 
 
 def _on(classes, patch) -> dict:
@@ -28,12 +30,16 @@ def _on(classes, patch) -> dict:
 
 
 _BIASED = ("Dense", "EinsumDense", *w.CONV, *w.TRANSPOSE, *w.DEPTHWISE, *w.SEPARABLE, *w.CELLS,
-           "MultiHeadAttention")
+           "MultiHeadAttention", *w.GQA)
 
 CATALOGUE: tuple[Mistake, ...] = (
     _m("BATCH_DIM_COUNTED", "the batch dimension counted as if weights were per example",
        "Weights are shared by every example in a batch: the batch size never changes a parameter count.",
        "seed.batch32.total", model=mm.batch_dim_counted),
+    _m("TIED_OUTPUT_COUNTED_TWICE", "a tied output embedding counted as a second table",
+       "With tied weights the output layer reuses the input embedding's table (transposed): one table of "
+       "vocabulary × features, counted once, however many times it is used.", "llm.tied.total",
+       _on(["ReversibleEmbedding"], w.tied_counted_twice)),
     _m("SHARED_LAYER_COUNTED_TWICE", "a shared layer counted once per call",
        "A layer called several times owns one set of weights, built on its first call: it counts once.",
        "functional.siamese.total", model=mm.shared_counted_twice),
@@ -88,6 +94,26 @@ CATALOGUE: tuple[Mistake, ...] = (
        "After the query, key and value projections, MultiHeadAttention projects the heads back to the "
        "output features: a fourth kernel with its bias.", "attention.self.layer",
        _on(["MultiHeadAttention"], w.mha_no_output)),
+    _m("GQA_FULL_KV_HEADS", "grouped-query attention counted with a key and a value head per query head",
+       "In grouped-query attention several query heads share one key head and one value head: the key and "
+       "value projections have num_key_value_heads × head_dim outputs, not num_query_heads × head_dim.",
+       "llm.block.attention", _on(w.GQA, w.gqa_full_kv_heads)),
+    _m("ACTIVE_FOR_TOTAL", "a mixture of experts' active parameters given as its total",
+       "Every expert is stored, although each token goes through only top_k of them: the total counts all "
+       "num_experts experts (and the router); the active count is what one token uses.",
+       "llm.fn.moe_params", functions={"moe_params": fw.active_for_total}),
+    _m("ADAM_TRIPLE", "training memory with Adam taken as 3 × the weights: the gradients forgotten",
+       "Training keeps the weights, one gradient per trainable weight, and the optimizer's slots (Adam: two "
+       "per weight), so Adam needs at least 4 × the weights' bytes in float32, before activations.",
+       "memory.fn.training_bytes", functions={"training_bytes": fw.gradients_forgotten}),
+    _m("LORA_BIAS_FROZEN", "a LoRA layer's bias counted as frozen",
+       "Keras's LoRA freezes only the kernel (and an embedding's table): the bias stays trainable, beside "
+       "the two thin matrices A and B. (PEFT's default freezes biases: Keras does not.)",
+       "lora.mlp.trainable", _on(["Dense"], w.lora_bias_frozen)),
+    _m("QUANT_SCALES_MISSING", "an int8-quantized layer counted as one value per float weight",
+       "quantize(\"int8\") stores the kernel in int8 and adds a float32 kernel_scale per output unit: "
+       "the count grows by one scale per unit (and the kernel and scales are non-trainable).",
+       "quant.int8.total", _on(["Dense"], w.int8_scales_missing)),
     _m("EMBEDDING_WITH_BIAS", "an Embedding given a bias",
        "An Embedding is a lookup table, one vector per token: it has no bias.", "embed.text.embedding",
        _on(["Embedding"], w.embedding_bias)),
@@ -125,6 +151,10 @@ CATALOGUE: tuple[Mistake, ...] = (
        "Every layer that holds weights adds to the count: normalization layers, the output layer and "
        "the layers inside wrappers and nested models too.", "trainable.bn.trainable",
        model=mm.layer_left_out, example_layer="batch_norm"),
+    _m("BIAS_IN_BIAS_FREE_BLOCK", "a bias added to a bias-free language-model block",
+       "Llama-, Mistral- and Gemma-style blocks have no biases: their attention projections and the SwiGLU's "
+       "gate, up and down matrices are built with use_bias=False, and RMSNormalization has a scale only.",
+       "llm.block.total", model=mm.bias_in_bias_free_block),
     _m("BIAS_WHERE_NONE", "a bias counted for a layer built with use_bias=False",
        "With use_bias=False a layer has no bias vector: only its kernel holds parameters.",
        "dense.nobias.total", _on(_BIASED, w.with_bias)),

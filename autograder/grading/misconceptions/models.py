@@ -9,11 +9,13 @@ from __future__ import annotations
 import copy
 
 from ...errors import AutograderError
-from ...reference import ModelCount, count
+from ...reference import ModelCount, count, rule_for
 from ..questions import amount, with_knob
+from .rules import GQA, patched, with_bias
 
-__all__ = ["batch_dim_counted", "downstream_omitted", "frozen_counted_trainable", "input_layer_counted",
-           "layer_left_out", "shared_counted_twice", "total_is_trainable_only", "trainable_is_total"]
+__all__ = ["batch_dim_counted", "bias_in_bias_free_block", "downstream_omitted", "frozen_counted_trainable",
+           "input_layer_counted", "layer_left_out", "shared_counted_twice", "total_is_trainable_only",
+           "trainable_is_total"]
 
 
 def _input_shapes(config: dict) -> list:
@@ -114,3 +116,23 @@ def downstream_omitted(question, value: int) -> int | None:
     if not grows or question.asks.startswith("layer:"):
         return None
     return amount(here, question.asks) - sum(getattr(layer.params, question.asks) for layer in grows)
+
+
+_LLM_MARKS = ("RMSNormalization", "GroupQueryAttention", "GroupedQueryAttention")  # a Llama/Gemma-style block
+
+
+def bias_in_bias_free_block(config: dict, asks: str, right: ModelCount) -> int | None:
+    """A bias-free language-model block (one with RMSNorm or grouped-query attention) counted with a bias in
+    every Dense and attention projection built with ``use_bias=False``."""
+    if not _has_class(config, _LLM_MARKS):
+        return None
+    wrong = {name: patched(rule_for({"class_name": name}), with_bias) for name in ("Dense", *GQA)}
+    return amount(count(config, overrides=wrong), asks)
+
+
+def _has_class(value, classes: tuple) -> bool:
+    if isinstance(value, dict):
+        return value.get("class_name") in classes or any(_has_class(v, classes) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_class(v, classes) for v in value)
+    return False

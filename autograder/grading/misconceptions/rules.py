@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...reference import Call, Counted, Derivation, data_format, split_spatial, term
+from ...reference.quantize import policy
 
 __all__ = ["patched"]
 
@@ -189,3 +190,34 @@ def _product(dims) -> int:
     for d in dims:
         result *= d
     return result
+
+
+GQA = ("GroupQueryAttention", "GroupedQueryAttention")  # Keras exports the class under both names
+
+
+def gqa_full_kv_heads(config, call, rule):
+    """GQA_FULL_KV_HEADS: grouped-query attention counted with a key and a value head per query head."""
+    heads = config["num_query_heads"]
+    return rule({**config, "num_key_value_heads": heads}, call).derivation if config[
+        "num_key_value_heads"] < heads else None
+
+
+def tied_counted_twice(config, call, rule):
+    """TIED_OUTPUT_COUNTED_TWICE: a tied ReversibleEmbedding counted with its own output table."""
+    return rule({**config, "tie_weights": False}, call).derivation if config.get("tie_weights", True) else None
+
+
+def lora_bias_frozen(config, call, rule):
+    """LORA_BIAS_FROZEN: a LoRA Dense's bias counted with the frozen kernel (as PEFT's default does)."""
+    if not config.get("lora_rank") or not config.get("use_bias", True):
+        return None
+    params, units = rule(config, call).derivation.params, config["units"]
+    return Derivation(term(params.trainable - units), term(params.non_trainable + units))
+
+
+def int8_scales_missing(config, call, rule):
+    """QUANT_SCALES_MISSING: an int8 Dense counted as its float self, one value per weight (no kernel_scale)."""
+    if policy(config.get("dtype")).mode != "int8":
+        return None
+    params = rule(config, call).derivation.params
+    return Derivation(term(params.trainable), term(params.non_trainable - config["units"]))

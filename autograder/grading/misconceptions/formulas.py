@@ -1,0 +1,23 @@
+"""Wrong formulas for function questions that count no single Keras layer (a mixture of experts, the bytes
+of training): each takes the function's own arguments and returns what a learner with the misconception
+computes. A :class:`~.mistake.Mistake` names them by the function they would be written in
+(``functions={"moe_params": active_for_total}``).
+"""
+
+from __future__ import annotations
+
+from ...reference.hub._blocks import dense, derive, experts
+from ...reference.memory import ITEMSIZE, OPTIMIZERS
+
+__all__ = ["active_for_total", "gradients_forgotten"]
+
+
+def active_for_total(hidden_dim: int, intermediate_dim: int, num_experts: int, top_k: int) -> int:
+    """ACTIVE_FOR_TOTAL: a mixture of experts' parameters counted as the ``top_k`` experts a token uses."""
+    return derive([("router", dense(hidden_dim, num_experts, False)),
+                   experts(top_k, hidden_dim, intermediate_dim)]).params.total
+
+
+def gradients_forgotten(params: int, optimizer: str) -> int:
+    """ADAM_TRIPLE: training bytes as the weights and the optimizer's slots, no gradients (Adam: 3 × weights)."""
+    return params * ITEMSIZE["float32"] * (1 + OPTIMIZERS[optimizer])
