@@ -280,3 +280,28 @@ def stacked_bars(rows: dict[str, dict[str, float]], colors: dict[str, str], xlab
     ax.set_title(title, fontsize=10)
     fig.legend(loc="outside lower center", ncol=len(colors), fontsize=8, frameon=False)
     return fig
+
+
+# ---- Chapter 11, fine-tuning and compression -------------------------------------------------------------------
+
+
+def lora_targets(matrices: list[tuple[str, int, int, int]], title: str):
+    """A decoder block's weight matrices drawn to scale: each frozen kernel (grey, rows × columns), with LoRA's
+    matrix A beside the ones that get an adapter (blue). ``matrices`` lists (name, rows, columns, the columns A
+    adds: 0 for none); B, a few numbers per rank, is too small to draw."""
+    tallest = max(rows for _, rows, _, _ in matrices)
+    gap = 0.12 * tallest
+    fig, ax = plt.subplots(figsize=(8, 3.3), layout="constrained")
+    x = 0.0
+    for name, rows, columns, adapter in matrices:
+        ax.add_patch(Rectangle((x, 0), columns, rows, facecolor=FROZEN, edgecolor="black", linewidth=0.6))
+        if adapter:
+            ax.add_patch(Rectangle((x + columns, 0), adapter, rows, facecolor=WEIGHT, edgecolor="black",
+                                   linewidth=0.6))
+        ax.text(x + (columns + adapter) / 2, -0.05 * tallest, f"{name}\n{rows:,}\n× {columns:,}", fontsize=8,
+                ha="center", va="top")
+        x += columns + adapter + gap
+    ax.set(xlim=(-gap / 2, x - gap / 2), ylim=(-0.42 * tallest, 1.02 * tallest), aspect="equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=10)
+    return fig
