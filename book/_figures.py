@@ -282,6 +282,54 @@ def stacked_bars(rows: dict[str, dict[str, float]], colors: dict[str, str], xlab
     return fig
 
 
+# ---- Memory and compute (chapter 12), Keras vs PyTorch (chapter 13) ------------------------------------------
+
+
+def training_memory(labels: list[str], parts: dict[str, list[float]], unit: str = "MiB"):
+    """One horizontal bar per setting, cut into what training keeps (weights, gradients, optimizer state…).
+
+    ``parts`` maps each part's name to its size in each setting, in ``unit``; parts are stacked in order."""
+    fig, ax = plt.subplots(figsize=(7, 0.7 * len(labels) + 1.6), layout="constrained")
+    colors = [WEIGHT, BIAS, "#2e8b57", FROZEN]
+    left = [0.0] * len(labels)
+    for (name, sizes), color in zip(parts.items(), colors, strict=False):
+        ax.barh(labels, sizes, left=left, label=name, color=color, edgecolor="white")
+        left = [a + b for a, b in zip(left, sizes, strict=True)]
+    for y, end in enumerate(left):
+        ax.text(end, y, f" {end:,.1f}", va="center", fontsize=9)
+    ax.invert_yaxis()
+    ax.set(xlabel=unit, xlim=(0, max(left) * 1.2))
+    ax.legend(loc="lower right", fontsize=9)
+    return fig
+
+
+def flops_per_token(lengths: list[int], parts: dict[str, list[float]], rule: float):
+    """Forward FLOPs per token against sequence length, stacked by part, beside the 2N rule of thumb."""
+    fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    ax.stackplot(lengths, *parts.values(), labels=list(parts), colors=[WEIGHT, BIAS], alpha=0.85)
+    ax.axhline(rule, color="black", linestyle="--", linewidth=1, label="rule of thumb: 2N")
+    ax.set(xscale="log", xlabel="sequence length (tokens)", ylabel="forward FLOPs per token")
+    ax.set_xticks(lengths, [f"{n:,}" for n in lengths])
+    ax.legend(loc="upper left", fontsize=9)
+    return fig
+
+
+def framework_counts(labels: list[str], keras_counts: list[int], torch_counts: list[int]):
+    """Each layer's parameters as Keras counts them and as PyTorch's documented shapes give them, side by side."""
+    fig, ax = plt.subplots(figsize=(7, 0.75 * len(labels) + 1.4), layout="constrained")
+    rows = range(len(labels))
+    ax.barh([r - 0.2 for r in rows], keras_counts, height=0.4, label="Keras count_params()", color=WEIGHT)
+    ax.barh([r + 0.2 for r in rows], torch_counts, height=0.4, label="PyTorch parameters()", color=BIAS)
+    for r, (k, t) in enumerate(zip(keras_counts, torch_counts, strict=True)):
+        ax.text(max(k, t), r, "  same" if k == t else f"  {t - k:+,}", va="center", fontsize=9)
+    ax.set_yticks(list(rows), labels)
+    ax.invert_yaxis()
+    counts = keras_counts + torch_counts  # they span orders of magnitude: a logarithmic axis shows every bar
+    ax.set(xscale="log", xlabel="parameters (logarithmic axis)", xlim=(min(counts) / 2, max(counts) * 8))
+    ax.legend(loc="upper right", fontsize=9)
+    return fig
+
+
 # ---- Chapter 11, fine-tuning and compression -------------------------------------------------------------------
 
 
