@@ -3,8 +3,9 @@ grouped-query attention, a tied output embedding, and a mixture of experts' tota
 
 from __future__ import annotations
 
+from ...reference import Derivation, term
 from ...reference.attention import grouped_query_attention
-from ...reference.hub._blocks import dense, derive, experts
+from ...reference.core import dense
 from ..variants import Size, Template
 from ._spec import Arg, Bank
 
@@ -74,16 +75,22 @@ keras.Model(tokens, logits)""", (Size("vocab", "embedding.input_dim", range(1000
 }
 
 
+def swiglu(hidden_dim, intermediate_dim):
+    """One bias-free SwiGLU expert: gate and up ``d × f``, down ``f × d``."""
+    gate_or_up = dense(intermediate_dim, hidden_dim, use_bias=False).trainable
+    return gate_or_up + gate_or_up + dense(hidden_dim, intermediate_dim, use_bias=False).trainable
+
+
 def moe_total(hidden_dim, intermediate_dim, num_experts, top_k):
-    """A sparse mixture of SwiGLU experts: the router ``d·E`` and every expert ``3·E·d·f`` (as Mixtral's)."""
-    return derive([("router", dense(hidden_dim, num_experts, False)),
-                   experts(num_experts, hidden_dim, intermediate_dim)])
+    """A sparse mixture of SwiGLU experts (as Mixtral's): a bias-free router ``d·E`` and every expert."""
+    router = dense(num_experts, hidden_dim, use_bias=False).trainable
+    return Derivation(router + term(num_experts) * swiglu(hidden_dim, intermediate_dim), note="router + experts")
 
 
 def moe_active(hidden_dim, intermediate_dim, num_experts, top_k):
-    """What one token uses of it: the router, and ``top_k`` experts ``3·K·d·f``."""
-    return derive([("router", dense(hidden_dim, num_experts, False)),
-                   experts(top_k, hidden_dim, intermediate_dim, "top_k experts")])
+    """What one token uses of it: the router, and ``top_k`` experts."""
+    router = dense(num_experts, hidden_dim, use_bias=False).trainable
+    return Derivation(router + term(top_k) * swiglu(hidden_dim, intermediate_dim), note="router + top_k experts")
 
 
 def _live_moe(hidden_dim, intermediate_dim, num_experts, top_k, used=None):

@@ -3,8 +3,7 @@ adds, and the bytes training takes with SGD, momentum and Adam."""
 
 from __future__ import annotations
 
-from ...reference._expr import term
-from ...reference._types import Derivation
+from ...reference import Derivation, term
 from ...reference.memory import ITEMSIZE, OPTIMIZERS
 from ..variants import Size, Template
 from ._spec import Arg, Bank

@@ -6,7 +6,7 @@ computes. A :class:`~.mistake.Mistake` names them by the function they would be 
 
 from __future__ import annotations
 
-from ...reference.hub._blocks import dense, derive, experts
+from ...reference.core import dense
 from ...reference.memory import ITEMSIZE, OPTIMIZERS
 
 __all__ = ["active_for_total", "gradients_forgotten"]
@@ -14,8 +14,10 @@ __all__ = ["active_for_total", "gradients_forgotten"]
 
 def active_for_total(hidden_dim: int, intermediate_dim: int, num_experts: int, top_k: int) -> int:
     """ACTIVE_FOR_TOTAL: a mixture of experts' parameters counted as the ``top_k`` experts a token uses."""
-    return derive([("router", dense(hidden_dim, num_experts, False)),
-                   experts(top_k, hidden_dim, intermediate_dim)]).params.total
+    router = dense(num_experts, hidden_dim, use_bias=False).total
+    expert = 2 * dense(intermediate_dim, hidden_dim, use_bias=False).total + dense(
+        hidden_dim, intermediate_dim, use_bias=False).total  # gate, up and down
+    return router + top_k * expert
 
 
 def gradients_forgotten(params: int, optimizer: str) -> int:
