@@ -106,6 +106,10 @@ CATALOGUE: tuple[Mistake, ...] = (
        "Training keeps the weights, one gradient per trainable weight, and the optimizer's slots (Adam: two "
        "per weight), so Adam needs at least 4 × the weights' bytes in float32, before activations.",
        "memory.fn.training_bytes", functions={"training_bytes": fw.gradients_forgotten}),
+    _m("EXPERTS_ALL_ACTIVE", "a mixture of experts' active parameters counted with every expert",
+       "The router sends each token to only top_k experts: a token's active parameters are the router and "
+       "those top_k experts, not all num_experts of them.",
+       "llm.fn.moe_active_params", functions={"moe_active_params": fw.all_experts}),
     _m("LORA_BIAS_FROZEN", "a LoRA layer's bias counted as frozen",
        "Keras's LoRA freezes only the kernel (and an embedding's table): the bias stays trainable, beside "
        "the two thin matrices A and B. (PEFT's default freezes biases: Keras does not.)",
@@ -114,6 +118,10 @@ CATALOGUE: tuple[Mistake, ...] = (
        "quantize(\"int8\") stores the kernel in int8 and adds a float32 kernel_scale per output unit: "
        "the count grows by one scale per unit (and the kernel and scales are non-trainable).",
        "quant.int8.total", _on(["Dense"], w.int8_scales_missing)),
+    _m("RMS_NORM_WITH_OFFSET", "RMSNormalization counted like LayerNormalization, with an offset",
+       "RMSNormalization divides by the root mean square and multiplies by one learned scale per feature: it "
+       "has no offset (beta), so half the weights of a LayerNormalization on the same features.",
+       "llm.block.total", _on(["RMSNormalization"], w.rms_with_offset)),
     _m("EMBEDDING_WITH_BIAS", "an Embedding given a bias",
        "An Embedding is a lookup table, one vector per token: it has no bias.", "embed.text.embedding",
        _on(["Embedding"], w.embedding_bias)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ...reference.core import dense
 from ...reference.memory import ITEMSIZE, OPTIMIZERS
 
-__all__ = ["active_for_total", "gradients_forgotten"]
+__all__ = ["active_for_total", "all_experts", "gradients_forgotten"]
 
 
 def active_for_total(hidden_dim: int, intermediate_dim: int, num_experts: int, top_k: int) -> int:
@@ -18,6 +18,11 @@ def active_for_total(hidden_dim: int, intermediate_dim: int, num_experts: int, t
     expert = 2 * dense(intermediate_dim, hidden_dim, use_bias=False).total + dense(
         hidden_dim, intermediate_dim, use_bias=False).total  # gate, up and down
     return router + top_k * expert
+
+
+def all_experts(hidden_dim: int, intermediate_dim: int, num_experts: int, top_k: int) -> int:
+    """EXPERTS_ALL_ACTIVE: a token's active parameters counted with every expert (the total)."""
+    return active_for_total(hidden_dim, intermediate_dim, num_experts, num_experts)
 
 
 def gradients_forgotten(params: int, optimizer: str) -> int:

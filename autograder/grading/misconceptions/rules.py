@@ -221,3 +221,8 @@ def int8_scales_missing(config, call, rule):
         return None
     params = rule(config, call).derivation.params
     return Derivation(term(params.trainable), term(params.non_trainable - config["units"]))
+
+
+def rms_with_offset(config, call, rule):
+    """RMS_NORM_WITH_OFFSET: RMSNormalization given a beta per feature besides its scale."""
+    return _n(2 * _total(rule(config, call)))
