@@ -26,7 +26,8 @@ def own_equations(app: Sphinx, pagename: str) -> bool:
 def is_mathjax(app: Sphinx, script: Any) -> bool:
     """Whether a page's script entry is MathJax or the MathJax settings Sphinx writes before it."""
     body = getattr(script, "attributes", {}).get("body", "")
-    return str(getattr(script, "filename", script)) == app.config.mathjax_path or body.startswith("window.MathJax")
+    path = app.config.mathjax_path  # a local path is added as _static/<path>
+    return str(getattr(script, "filename", script)) in (path, f"_static/{path}") or body.startswith("window.MathJax")
 
 
 def drop_unused_mathjax(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

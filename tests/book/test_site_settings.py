@@ -44,6 +44,7 @@ extensions = ["myst_nb", "sphinx_book_theme", "_repository", "_assets"]
 html_theme = "sphinx_book_theme"
 html_theme_options = {{"repository_url": {url!r}, "launch_buttons": {buttons!r}}}
 templates_path = [{templates!r}]
+mathjax_path = {mathjax!r}  # the book's own, a local file (Sphinx adds it as _static/...)
 myst_enable_extensions = ["substitution", "dollarmath"]
 nb_execution_mode = "off"
 """
@@ -80,6 +81,7 @@ def _tiny_book(folder: Path, url: str) -> dict[str, str]:
     source.mkdir(parents=True)
     (source / "conf.py").write_text(CONF.format(root=str(ROOT), book=str(BOOK), url=url,
                                                 templates=str(BOOK / "_templates"),
+                                                mathjax=CONFIG["sphinx"]["config"]["mathjax_path"],
                                                 buttons=CONFIG["launch_buttons"]))
     (source / "index.md").write_text(INDEX.format())
     (source / "chapter.md").write_text(CHAPTER)
