@@ -11,6 +11,8 @@ into ``_build/html/lite/``; ``python -m lite.build OUT`` builds it alone.
 
 ``jupyter-lite.json`` and ``overrides.json`` beside this file are the site's settings: the package preloaded
 in the kernel (no install cell), no PyPI at run time, and frequent autosave into the browser's storage.
+``start.mjs`` (how the kernel loads Pyodide) and ``starting.js`` (the notebook page's status line while Python
+starts) are copied into the site by :mod:`lite.build`; ``python -m benchmarks.lite`` times the start.
 """
 
 

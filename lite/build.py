@@ -9,7 +9,13 @@ The site is JupyterLite's Notebook interface with the Pyodide kernel and nothing
 2. the exercise notebooks, whatever ``exercises/`` holds at build time, unchanged (the same file runs in
    Jupyter, in the browser and through nbgrader);
 3. ``jupyter lite build`` with the settings beside this file; labextensions of the build's own Python
-   are ignored (nbgrader's would look for a server), only the Pyodide kernel's is added.
+   are ignored (nbgrader's would look for a server), only the Pyodide kernel's is added;
+4. the start made quicker and visible (issue 22): every package the kernel needs, its own shims included
+   (``piplite``, ``ipykernel``, ``pyodide-kernel``), is in the lock and loaded by Pyodide in one parallel step
+   instead of one ``piplite.install`` after another; the kernel loads Pyodide through ``start.mjs``, which
+   moves the working folder to the end of ``sys.path`` (it is the notebook's drive: every import looked there
+   first, one request to the service worker each); and ``starting.js`` puts a status line on the notebook
+   page while Python starts.
 """
 
 from __future__ import annotations
@@ -33,6 +39,11 @@ HERE = Path(__file__).resolve().parent
 EXERCISES = ROOT / "exercises"
 DIST = fetch.CACHE / "dist"
 RUNTIME = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+KERNEL_SETTINGS = "@jupyterlite/pyodide-kernel-extension:kernel"
+KERNEL_IMPORTS = {"piplite": "piplite", "ipykernel": "ipykernel", "pyodide-kernel": "pyodide_kernel"}
+KERNEL_DEPENDS = {"piplite": ["micropip"], "ipykernel": ["pyodide-kernel"], "pyodide-kernel": ["comm", "ipython"]}
+PRELOADED = ("micropip", "piplite", "ipykernel", "comm", "pyodide-kernel", "jedi", "ipython")  # what it checks
+STATUS_SCRIPT = "static/course/starting.js"
 PACKAGE_SOURCES = ("autograder", "pyproject.toml", "README.md", "LICENSE")
 
 
@@ -88,10 +99,11 @@ def notebooks(exercises: Path = EXERCISES) -> list[Path]:
 
 def locked(runtime_lock: dict, wheels: dict[str, Path], package: Path) -> dict:
     """Pyodide's lock cut down to the wheels the site ships, with their own file names and hashes,
-    plus ``comm`` and this package (preloaded by the kernel: see jupyter-lite.json)."""
+    plus ``comm``, the kernel's shims and this package (all preloaded: see :func:`settings`)."""
     packages = {}
     for name, wheel in wheels.items():
-        entry = runtime_lock["packages"].get(name) or _entry(name, fetch.EXTRA_WHEELS[name], [name])
+        entry = runtime_lock["packages"].get(name) or _entry(name, _version(wheel), [KERNEL_IMPORTS.get(name, name)],
+                                                             KERNEL_DEPENDS.get(name, []))
         packages[name] = {**entry, "file_name": wheel.name, "sha256": _sha256(wheel), "unvendored_tests": False}
     dist, version = project()
     packages[dist] = {**_entry(dist, version, ["autograder"]), "file_name": package.name,
@@ -99,9 +111,38 @@ def locked(runtime_lock: dict, wheels: dict[str, Path], package: Path) -> dict:
     return {"info": runtime_lock["info"], "packages": packages}
 
 
-def _entry(name: str, version: str, imports: list[str]) -> dict:
+def _entry(name: str, version: str, imports: list[str], depends: list[str] | None = None) -> dict:
     return {"name": name, "version": version, "file_name": "", "install_dir": "site", "sha256": "",
-            "package_type": "package", "imports": imports, "depends": [], "unvendored_tests": False}
+            "package_type": "package", "imports": imports, "depends": depends or [], "unvendored_tests": False}
+
+
+def _version(wheel: Path) -> str:
+    return wheel.name.split("-")[1]
+
+
+def kernel_shims() -> dict[str, Path]:
+    """The kernel's own wheels, shipped inside its labextension (``piplite``, ``ipykernel``,
+    ``pyodide-kernel``), by lock name; at start the kernel would install them one by one with piplite."""
+    pypi = kernel_extension() / "static" / "pypi"
+    found = {fetch.normal(w.name.split("-")[0]): w for w in pypi.glob("*.whl")}
+    missing = sorted(set(KERNEL_IMPORTS) - set(found))
+    if missing:
+        raise LiteError(f"the Pyodide kernel's labextension ships no wheel for {', '.join(missing)} in {pypi}: "
+                        f"is jupyterlite-pyodide-kernel the version pyproject.toml pins?")
+    return {name: found[name] for name in KERNEL_IMPORTS}
+
+
+def settings(source: dict, lock: dict) -> dict:
+    """The site's jupyter-lite.json: the kernel preloads every package it would otherwise install at start
+    (all in ``lock``)."""
+    data = json.loads(json.dumps(source))
+    kernel = data["jupyter-config-data"]["litePluginSettings"][KERNEL_SETTINGS]
+    packages = kernel["loadPyodideOptions"]["packages"]
+    absent = [name for name in PRELOADED if name not in lock["packages"]]
+    if absent:
+        raise LiteError(f"the site's lock has no {', '.join(absent)}: the kernel would install them at start")
+    kernel["loadPyodideOptions"]["packages"] = [*PRELOADED, *(p for p in packages if p not in PRELOADED)]
+    return data
 
 
 def _sha256(path: Path) -> str:
@@ -111,18 +152,20 @@ def _sha256(path: Path) -> str:
 def stage(lite_dir: Path, exercises: Path = EXERCISES, package: Path | None = None) -> None:
     """Lay out JupyterLite's input: settings, ``static/pyodide`` (runtime, wheels, lock) and ``files``;
     ``package`` is this package's wheel if already built."""
-    for name in ("jupyter-lite.json", "overrides.json"):
-        shutil.copy(HERE / name, lite_dir / name)
-    runtime, wheels = fetch.pyodide(), bytecode.compiled(fetch.kernel_wheels())
+    shutil.copy(HERE / "overrides.json", lite_dir / "overrides.json")
+    runtime, wheels = fetch.pyodide(), bytecode.compiled({**fetch.kernel_wheels(), **kernel_shims()})
     package = package if package is not None and package.is_file() else project_wheel()
     static = lite_dir / "static" / "pyodide"
     static.mkdir(parents=True)
     for name in RUNTIME:
         shutil.copy(runtime / name, static / name)
+    shutil.copy(HERE / "start.mjs", static / "start.mjs")
     for wheel in [*wheels.values(), package]:
         shutil.copy(wheel, static / wheel.name)
     site_lock = locked(fetch.lock(), wheels, package)
     (static / "pyodide-lock.json").write_text(json.dumps(site_lock, indent=1, sort_keys=True))
+    site_settings = settings(json.loads((HERE / "jupyter-lite.json").read_text()), site_lock)
+    (lite_dir / "jupyter-lite.json").write_text(json.dumps(site_settings, indent=2))
     files = lite_dir / "files"
     files.mkdir()
     for notebook in notebooks(exercises):
@@ -165,7 +208,35 @@ def build(out: Path, exercises: Path = EXERCISES, package: Path | None = None) -
             raise LiteError(f"jupyter lite build failed (exit {done.returncode}):\n{done.stdout[-3000:]}"
                             f"{done.stderr[-3000:]}")
     _favicons(out)
+    _start_module(out)
+    _status_line(out)
     return out
+
+
+def _start_module(out: Path) -> None:
+    """The kernel loads Pyodide through ``start.mjs`` (the Pyodide addon of ``jupyter lite build`` always
+    writes ``pyodide.mjs`` there, so this comes after it)."""
+    config = out / "jupyter-lite.json"
+    data = json.loads(config.read_text())
+    kernel = data["jupyter-config-data"]["litePluginSettings"][KERNEL_SETTINGS]
+    if kernel.get("pyodideUrl") != "./static/pyodide/pyodide.mjs" or not (out / "static/pyodide/start.mjs").is_file():
+        raise LiteError(f"{config}: the kernel's pyodideUrl is {kernel.get('pyodideUrl')!r}, not the site's own "
+                        f"Pyodide: jupyterlite-pyodide-kernel changed, check lite/build.py")
+    kernel["pyodideUrl"] = "./static/pyodide/start.mjs"
+    config.write_text(json.dumps(data, indent=2))
+
+
+def _status_line(out: Path) -> None:
+    """``starting.js`` on the notebook page: a status line while Python starts (see that file)."""
+    page = out / "notebooks" / "index.html"
+    html = page.read_text()
+    if html.count("</body>") != 1:
+        raise LiteError(f"{page} has no single </body>: JupyterLite's page changed, check lite/build.py")
+    script = out / STATUS_SCRIPT
+    script.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(HERE / "starting.js", script)
+    version = _sha256(script)[:12]  # a new script is fetched anew, not taken from the browser's cache
+    page.write_text(html.replace("</body>", f'<script src="../{STATUS_SCRIPT}?v={version}"></script></body>'))
 
 
 def _favicons(out: Path) -> None:
