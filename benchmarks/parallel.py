@@ -16,6 +16,9 @@ time for 1,000 learners × 8 assignments: measured rates for 1 and 2 workers, an
 the 1-worker rate times the number of workers (one core each).
 
     python -m benchmarks.parallel [--size 80] [--rounds 3]
+
+With ``--class N`` it measures short notebooks instead, stock against 2 workers only, with a breakdown of
+where the time goes and the projection to 64 workers (:mod:`benchmarks.parallel_short`).
 """
 
 from __future__ import annotations
@@ -144,7 +147,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.parallel", description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=80, help="submissions in the class (default 80)")
     parser.add_argument("--rounds", type=int, default=3, help="times each way is run, in turn (default 3)")
+    parser.add_argument("--class", dest="short", type=int, metavar="N",
+                        help="instead: stock against --workers 2 on a class of N short honest notebooks, with the "
+                             "breakdown and the projection to 64 workers (benchmarks/parallel_short.py)")
+    parser.add_argument("--long", type=int, default=0, metavar="M",
+                        help="with --class: also a class of M long notebooks (each imports Keras)")
     args = parser.parse_args(argv)
+    if args.short:
+        from benchmarks import parallel_short
+
+        parallel_short.main(args.short, args.long, args.rounds)
+        return
     print(report(run(args.size, args.rounds)))
 
 

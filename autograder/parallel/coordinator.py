@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cluster, gradebook
+from . import cluster, gradebook, timing
 from .plan import Plan, plan
 from .private import CONFIG_FILE, load_config
 from .tasks import Outcome, Task, read_folder
@@ -145,15 +146,20 @@ def autograde(options: Options, watch, run: Run | None = None) -> Run:
     run = run or prepare(options)
     if not run.plan.pending:
         return run
+    start = time.time()
     with cluster.connect(options.scheduler, options.workers, options.dashboard) as client:
+        timing.mark("coordinator: cluster started", start)
         cluster.warm_up(client)  # the workers' grading processes start while the tasks are made
         _grade(run, options, client, watch)
+        start = time.time()
+    timing.mark("coordinator: cluster closed", start)
     return run
 
 
 def _grade(run: Run, options: Options, client, watch) -> None:
     """Send the plan's tasks to the cluster and write the final outcomes as they come (the one writer)."""
-    tasks = run.course.tasks(options.assignment, run.plan.students, options.timeout)
+    with timing.span("coordinator: tasks made"):
+        tasks = run.course.tasks(options.assignment, run.plan.students, options.timeout)
     run.workers = len(cluster.workers(client))
     watch.start(len(tasks), client.dashboard_link if _has_dashboard(client) else None, run.workers)
     write(run, options.assignment, cluster.batches(client, tasks), watch)
@@ -173,10 +179,13 @@ def write(run: Run, assignment: str, batches: Iterable[list[Outcome]], watch, li
             fresh = fresh[:fresh.index(fatal)] if fatal else fresh
             for outcome in fresh:
                 log.write(outcome)
+                timing.mark("coordinator: outcome arrived", time.time(), student=outcome.student)
+            start = time.time()
             for record in writer.write(fresh):
                 records.append(record)
                 table.write(record)
                 watch.advance(record)
+            timing.mark("coordinator: batch written", start, size=len(fresh))
             if fatal:
                 raise cluster.ParallelError(f"worker {fatal.worker} cannot grade: {fatal.reason}; "
                                             f"{len(records)} submissions were graded, run again to go on")
