@@ -1,7 +1,8 @@
 """Dask: the cluster to grade on, and the tasks that run there with one retry each.
 
-:func:`connect` gives a ``distributed.Client``: of a ``LocalCluster`` with one single-threaded worker
-process per core (or ``workers``), or of an existing scheduler (``tcp://HOST:PORT``).
+:func:`connect` gives a ``distributed.Client``: of a ``LocalCluster`` with one worker process per core (or
+``workers``), each with :data:`~.worker.OVERLAP` threads (a worker starts its next submission while the last one
+finishes, :mod:`.worker`), or of an existing scheduler (``tcp://HOST:PORT``).
 :func:`outcomes` submits one task per submission and yields each one's final :class:`~.tasks.Outcome` as it
 arrives (:func:`batches`: those that arrived together, as one list): a task that fails, overruns its time or
 whose grading process dies is tried once more on another worker (the same one when it is the only one), and
@@ -51,12 +52,14 @@ def connect(scheduler: str | None = None, workers: int | None = None, dashboard:
         with _client(scheduler) as client:
             yield client
         return
+    from .worker import OVERLAP
+
     count = workers or os.cpu_count() or 1
     # A worker's thread only waits for its grading process: Dask's profiler of it (every 10 ms) is CPU for nothing.
     with dask.config.set({"distributed.scheduler.allowed-failures": ATTEMPTS - 1,
                           "distributed.worker.profile.enabled": False}):
         with _sigint_ignored():  # Ctrl-C stops this process, which closes the cluster: no tracebacks from workers
-            cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
+            cluster = LocalCluster(n_workers=count, threads_per_worker=OVERLAP, processes=True,
                                    dashboard_address=dashboard, silence_logs=logging.ERROR,
                                    preload=["autograder.parallel.warmup"])  # grading processes start at once
         with cluster, Client(cluster) as client:

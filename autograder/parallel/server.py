@@ -4,13 +4,16 @@ Each Dask worker grades through one long-lived child process (:class:`.worker.Gr
 imports nbgrader once (about 2 s) and then grades task after task with :func:`.private.grade`. The
 worker can kill it, with everything it started, when a submission overruns its time, and a crash in
 it costs one submission, never the worker. Tasks and outcomes travel over its stdin and stdout as
-frames: an 8-byte big-endian length, then a pickle. Anything else that writes to stdout here is sent
+frames: an 8-byte big-endian length, then a pickle. Before a task's outcome, the process may send
+:data:`CELLS_DONE`: the notebook's cells have run and its kernel is shutting down, so the worker may start
+its next submission (:mod:`.worker`). Anything else that writes to stdout here is sent
 to stderr, so it cannot corrupt a frame. The process, and all it started, dies within a second of its worker.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import shutil
@@ -21,8 +24,9 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["receive", "send"]
+__all__ = ["CELLS_DONE", "receive", "send"]
 
+CELLS_DONE = "cells done"
 HEADER = 8
 PREFIX = "autograder-worker-"
 WATCH_SECONDS = 1.0
@@ -72,14 +76,41 @@ def _warm_up(workdir: Path) -> None:
     import nbgrader.apps.baseapp
     import nbgrader.converters  # noqa: F401
 
-    from .private import empty_gradebook
+    from .private import empty_gradebook, throwaway_gradebooks
 
+    throwaway_gradebooks()
     empty_gradebook(workdir)
     with contextlib.suppress(ImportError):
         import autograder.nbgrader_plugins  # noqa: F401
         from autograder.trusted.sandbox import available
 
         available()
+
+
+def _announce_cells_done(channel) -> None:
+    """Send :data:`CELLS_DONE` when the trusted pipeline's notebook client starts shutting its kernel down (the
+    cells have run, or the kernel is being stopped), and when its notebook run returns or fails (a kernel that
+    never started). Those two steps are wrapped, nothing of them changes; without the pipeline (a course
+    grading with nbgrader's Execute), nothing is sent and the worker waits for the outcome."""
+    try:
+        from autograder.trusted import execute, pipeline
+    except ImportError:
+        return
+    cleanup, run_notebook = execute.BoundedClient._async_cleanup_kernel, pipeline.run_notebook
+
+    @functools.wraps(cleanup)
+    async def shutting_down(*args, **kw):
+        send(channel, CELLS_DONE)
+        return await cleanup(*args, **kw)
+
+    @functools.wraps(run_notebook)
+    def ran(*args, **kw):
+        try:
+            return run_notebook(*args, **kw)
+        finally:
+            send(channel, CELLS_DONE)
+
+    execute.BoundedClient._async_cleanup_kernel, pipeline.run_notebook = shutting_down, ran
 
 
 def main(argv: list[str]) -> int:
@@ -89,7 +120,7 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)  # the kernels start as under nbgrader (workers ignore it)
     scripts = str(Path(sys.executable).parent)  # nbgrader runs tools by name (alembic)
     os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
-    from . import private
+    from . import private, timing
     from .startup import skip_unused_imports
 
     skip_unused_imports()
@@ -98,9 +129,12 @@ def main(argv: list[str]) -> int:
     workdir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=top))
     try:
         _warm_up(workdir)
+        timing.install()  # the benchmark's breakdown (AUTOGRADER_TIMING); nothing otherwise
+        _announce_cells_done(channel)
         send(channel, "ready")
         while (task := receive(sys.stdin.buffer)) is not None:
             send(channel, private.grade(task, workdir))
+            timing.mark("grading process: outcome sent", time.time(), student=task.student)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

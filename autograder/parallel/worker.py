@@ -1,10 +1,18 @@
 """The Dask task, :func:`grade`: grade one submission on whichever worker runs it.
 
-A worker process grades through one :class:`GradingProcess` (:mod:`.server`), one task at a time
-(nbgrader changes the working directory while it converts, so two at once in one process would
-collide; a worker started with several threads still grades one submission at a time). A task that
-runs past its time, or whose grading process dies, comes back as a failed :class:`~.tasks.Outcome`
-saying so, and the process is replaced: the worker itself carries on.
+A worker process grades through grading processes (:class:`GradingProcess`, :mod:`.server`), each one task at a time
+(nbgrader changes the working directory while it converts, so two at once in one process would collide).
+A worker with two threads (a local cluster's) keeps two, so that the next submission starts while the last
+one finishes: a notebook's grading spends half its time waiting (for its kernel to start, to shut down,
+for SQLite), and its start overlaps the end of the one before. Only one notebook per worker runs its cells at
+a time (:data:`_CELLS`): a submission is sent to its grading process once the one before has run its
+notebook's cells and begins to shut its kernel down (the process says so, :data:`.server.CELLS_DONE`) or
+finished. What overlaps the next submission's start (its private course, nbgrader's sanitizing, its sandbox and
+kernel start) is the last one's kernel shut-down, its judging (a function question's run again, about 0.2 s)
+and nbgrader's writing: two notebooks' cells never run at once on one worker, so a cell's time limit means
+what it means in stock nbgrader.
+A task that runs past its time, or whose grading process dies, comes back as a failed
+:class:`~.tasks.Outcome` saying so, and the process is replaced: the worker itself carries on.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import queue
 import select
 import signal
 import subprocess
@@ -20,14 +29,20 @@ import tempfile
 import threading
 import time
 
-from .server import HEADER, send
+from . import timing
+from .server import CELLS_DONE, HEADER, send
 from .tasks import Outcome, Task
 
-__all__ = ["GradingProcess", "grade", "warm_up"]
+__all__ = ["OVERLAP", "GradingProcess", "grade", "warm_up"]
 
 START_SECONDS = 180.0  # for a new grading process to import nbgrader, on a busy machine
-_LOCK = threading.Lock()
-_PROCESS: GradingProcess | None = None
+OVERLAP = 2  # grading processes a worker keeps (a local cluster gives its workers as many threads)
+_STARTING = [threading.Lock() for _ in range(OVERLAP)]  # held while a slot's process is looked at or started
+_CELLS = threading.Semaphore(1)  # held by the task whose notebook runs its cells (or is about to)
+_PROCESSES: list[GradingProcess | None] = [None] * OVERLAP
+_FREE: queue.SimpleQueue[int] = queue.SimpleQueue()  # slots of _PROCESSES no task is using
+for _slot in range(OVERLAP):
+    _FREE.put(_slot)
 
 
 class GradingError(Exception):
@@ -39,34 +54,61 @@ class GradingError(Exception):
 
 
 def grade(task: Task) -> Outcome:
-    """Grade ``task`` in this worker's grading process, started on first use (or by :func:`warm_up`)."""
-    global _PROCESS
-    with _LOCK:
-        try:
-            outcome = _process().grade(task)
-        except GradingError as err:
-            _PROCESS = None
-            outcome = Outcome(task.student, ok=False, reason=str(err), fatal=err.fatal, attempt=task.attempt)
+    """Grade ``task`` in a free grading process of this worker, started on first use (or by :func:`warm_up`),
+    once no other notebook of this worker is running its cells."""
+    slot = _FREE.get()  # a worker with more threads than OVERLAP grades OVERLAP at a time
+    _CELLS.acquire()
+    cells = _Once(_CELLS.release)
+    try:
+        with timing.span("worker: task, grading process and pickles", student=task.student):
+            outcome = _process(slot).grade(task, cells)
+    except GradingError as err:
+        _set(slot, None)
+        outcome = Outcome(task.student, ok=False, reason=str(err), fatal=err.fatal, attempt=task.attempt)
+    finally:
+        cells()
+        _FREE.put(slot)
     outcome.worker = _address()
     return outcome
 
 
 def warm_up() -> None:
-    """Start this worker's grading process now, in the background, so that the first task does not wait
-    for it to import nbgrader (a failure to start is left for that task to report)."""
+    """Start this worker's grading processes now, one after the other, in the background, so that the first
+    tasks do not wait for them to import nbgrader (a failure to start is left for a task to report)."""
     def start():
-        with _LOCK, contextlib.suppress(GradingError):
-            _process()
+        for slot in range(OVERLAP):
+            with contextlib.suppress(GradingError):
+                _process(slot)
 
     threading.Thread(target=start, name="autograder-warm-up", daemon=True).start()
 
 
-def _process() -> GradingProcess:
-    """This worker's grading process, started if there is none or it has exited (call with ``_LOCK`` held)."""
-    global _PROCESS
-    if _PROCESS is None or _PROCESS.proc.poll() is not None:
-        _PROCESS = GradingProcess()
-    return _PROCESS
+class _Once:
+    """``function``, called at most once."""
+
+    def __init__(self, function):
+        self.function, self.called, self.lock = function, False, threading.Lock()
+
+    def __call__(self) -> None:
+        with self.lock:
+            if not self.called:
+                self.called = True
+                self.function()
+
+
+def _set(slot: int, process: GradingProcess | None) -> None:
+    with _STARTING[slot]:
+        _PROCESSES[slot] = process
+
+
+def _process(slot: int) -> GradingProcess:
+    """The grading process of ``slot``, started if there is none or it has exited."""
+    with _STARTING[slot]:
+        process = _PROCESSES[slot]
+        if process is None or process.proc.poll() is not None:
+            with timing.span("worker: grading process start (imports, warm-up)"):
+                process = _PROCESSES[slot] = GradingProcess()
+        return process
 
 
 def _address() -> str:
@@ -94,14 +136,18 @@ class GradingProcess:
             self.kill()
             raise GradingError(f"its grading process did not start{self._tail()}", fatal=True)
 
-    def grade(self, task: Task) -> Outcome:
-        """Send one task and wait for its outcome, at most ``task.timeout`` seconds."""
+    def grade(self, task: Task, cells_done=lambda: None) -> Outcome:
+        """Send one task and wait for its outcome, at most ``task.timeout`` seconds; ``cells_done`` is called
+        when the process says the notebook's cells have run."""
         try:
             send(self.proc.stdin, task)
         except OSError as err:
             self.kill()
             raise GradingError(f"the grading process died before the task was sent ({err}){self._tail()}") from err
-        return self._receive(time.monotonic() + task.timeout, f"for this submission (limit {task.timeout:g} s)")
+        deadline, what = time.monotonic() + task.timeout, f"for this submission (limit {task.timeout:g} s)"
+        while (frame := self._receive(deadline, what)) == CELLS_DONE:
+            cells_done()
+        return frame
 
     def _receive(self, deadline: float, what: str):
         size = int.from_bytes(self._read(HEADER, deadline, what), "big")
