@@ -1,8 +1,8 @@
 """Dask: the cluster to grade on, and the tasks that run there with one retry each.
 
-:func:`connect` gives a ``distributed.Client``: of a ``LocalCluster`` with one worker process per core (or
-``workers``), each with :data:`~.worker.OVERLAP` threads (a worker starts its next submission while the last one
-finishes, :mod:`.worker`), or of an existing scheduler (``tcp://HOST:PORT``).
+:func:`connect` gives a ``distributed.Client``: of a ``LocalCluster`` of one worker per core (or ``workers``) in
+this process, each with :data:`~.worker.OVERLAP` threads and grading processes (a worker starts its next
+submission while the last one finishes, :mod:`.worker`), or of an existing scheduler (``tcp://HOST:PORT``).
 :func:`outcomes` submits one task per submission and yields each one's final :class:`~.tasks.Outcome` as it
 arrives (:func:`batches`: those that arrived together, as one list): a task that fails, overruns its time or
 whose grading process dies is tried once more on another worker (the same one when it is the only one), and
@@ -16,9 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 import socket
-import threading
 import time
 import uuid
 import warnings
@@ -41,7 +39,13 @@ class ParallelError(AutograderError, RuntimeError):
 
 @contextlib.contextmanager
 def connect(scheduler: str | None = None, workers: int | None = None, dashboard: str = ":8787") -> Iterator:
-    """A Dask client: of ``scheduler`` if given, else of a new LocalCluster of ``workers`` processes."""
+    """A Dask client: of ``scheduler`` if given, else of a new LocalCluster of ``workers`` workers in this process
+    (their grading processes, started at once, are the processes that work)."""
+    if not scheduler:
+        from . import worker
+
+        worker.configure(workers or os.cpu_count() or 1)
+        worker.warm_up()  # the grading processes import nbgrader while Dask is imported and the cluster starts
     import dask
     from distributed import Client, LocalCluster
 
@@ -52,31 +56,19 @@ def connect(scheduler: str | None = None, workers: int | None = None, dashboard:
         with _client(scheduler) as client:
             yield client
         return
-    from .worker import OVERLAP
-
     count = workers or os.cpu_count() or 1
     # A worker's thread only waits for its grading process: Dask's profiler of it (every 10 ms) is CPU for nothing.
     with dask.config.set({"distributed.scheduler.allowed-failures": ATTEMPTS - 1,
                           "distributed.worker.profile.enabled": False}):
-        with _sigint_ignored():  # Ctrl-C stops this process, which closes the cluster: no tracebacks from workers
-            cluster = LocalCluster(n_workers=count, threads_per_worker=OVERLAP, processes=True,
-                                   dashboard_address=dashboard, silence_logs=logging.ERROR,
-                                   preload=["autograder.parallel.warmup"])  # grading processes start at once
-        with cluster, Client(cluster) as client:
-            yield client
-
-
-@contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Processes started meanwhile ignore SIGINT (the grading process restores it for the kernels)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+        # Workers in this process, not worker processes: each would import Dask and Python again, only to wait on
+        # its grading processes (which are in their own processes: a crash there costs one submission).
+        cluster = LocalCluster(n_workers=count, threads_per_worker=worker.OVERLAP, processes=False,
+                               dashboard_address=dashboard, silence_logs=logging.ERROR)
+        try:
+            with cluster, Client(cluster) as client:
+                yield client
+        finally:
+            worker.stop()
 
 
 @contextlib.contextmanager

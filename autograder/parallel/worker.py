@@ -1,16 +1,17 @@
 """The Dask task, :func:`grade`: grade one submission on whichever worker runs it.
 
-A worker process grades through grading processes (:class:`GradingProcess`, :mod:`.server`), each one task at a time
+A worker grades through grading processes (:class:`GradingProcess`, :mod:`.server`), each one task at a time
 (nbgrader changes the working directory while it converts, so two at once in one process would collide).
 A worker with two threads (a local cluster's) keeps two, so that the next submission starts while the last
 one finishes: a notebook's grading spends half its time waiting (for its kernel to start, to shut down,
 for SQLite), and its start overlaps the end of the one before. Only one notebook per worker runs its cells at
-a time (:data:`_CELLS`): a submission is sent to its grading process once the one before has run its
-notebook's cells and begins to shut its kernel down (the process says so, :data:`.server.CELLS_DONE`) or
-finished. What overlaps the next submission's start (its private course, nbgrader's sanitizing, its sandbox and
-kernel start) is the last one's kernel shut-down, its judging (a function question's run again, about 0.2 s)
-and nbgrader's writing: two notebooks' cells never run at once on one worker, so a cell's time limit means
-what it means in stock nbgrader.
+a time: a submission is sent to its grading process once the one before has run its notebook's cells and
+begins to shut its kernel down (the process says so, :data:`.server.CELLS_DONE`) or finished. What overlaps
+the next submission's start (its private course, nbgrader's sanitizing, its sandbox and kernel start) is the
+last one's kernel shut-down, its judging (a function question's run again, about 0.2 s) and nbgrader's
+writing: two notebooks' cells never run at once on one worker, so a cell's time limit means what it means in
+stock nbgrader. The workers of a local cluster run in the coordinator's process and share one pool
+(:func:`configure`): two grading processes and one notebook's cells at a time per worker, as apart.
 A task that runs past its time, or whose grading process dies, comes back as a failed
 :class:`~.tasks.Outcome` saying so, and the process is replaced: the worker itself carries on.
 """
@@ -33,16 +34,33 @@ from . import timing
 from .server import CELLS_DONE, HEADER, send
 from .tasks import Outcome, Task
 
-__all__ = ["OVERLAP", "GradingProcess", "grade", "warm_up"]
+__all__ = ["OVERLAP", "GradingProcess", "configure", "grade", "stop", "warm_up"]
 
 START_SECONDS = 180.0  # for a new grading process to import nbgrader, on a busy machine
-OVERLAP = 2  # grading processes a worker keeps (a local cluster gives its workers as many threads)
-_STARTING = [threading.Lock() for _ in range(OVERLAP)]  # held while a slot's process is looked at or started
-_CELLS = threading.Semaphore(1)  # held by the task whose notebook runs its cells (or is about to)
-_PROCESSES: list[GradingProcess | None] = [None] * OVERLAP
-_FREE: queue.SimpleQueue[int] = queue.SimpleQueue()  # slots of _PROCESSES no task is using
-for _slot in range(OVERLAP):
-    _FREE.put(_slot)
+OVERLAP = 2  # grading processes per worker (a local cluster gives its workers as many threads)
+
+
+class _Pool:
+    """The grading processes of the Dask workers in this process (one, or a local cluster's, all in the
+    coordinator): :data:`OVERLAP` per worker, and one notebook running its cells per worker at a time."""
+
+    def __init__(self, workers: int = 1):
+        self.cells = threading.Semaphore(workers)  # held by a task whose notebook runs its cells (or is about to)
+        self.processes: list[GradingProcess | None] = [None] * (OVERLAP * workers)
+        self.starting = [threading.Lock() for _ in self.processes]  # held while a slot's process is started
+        self.free: queue.SimpleQueue[int] = queue.SimpleQueue()  # slots no task is using
+        for slot in range(len(self.processes)):
+            self.free.put(slot)
+        self.workers, self.warming = workers, False
+
+
+_POOL = _Pool()
+
+
+def configure(workers: int) -> None:
+    """Size this process's pool for ``workers`` Dask workers running in it (a local cluster's)."""
+    global _POOL
+    _POOL = _Pool(workers)
 
 
 class GradingError(Exception):
@@ -56,31 +74,48 @@ class GradingError(Exception):
 def grade(task: Task) -> Outcome:
     """Grade ``task`` in a free grading process of this worker, started on first use (or by :func:`warm_up`),
     once no other notebook of this worker is running its cells."""
-    slot = _FREE.get()  # a worker with more threads than OVERLAP grades OVERLAP at a time
-    _CELLS.acquire()
-    cells = _Once(_CELLS.release)
+    pool = _POOL
+    slot = pool.free.get()  # a worker with more threads than OVERLAP grades OVERLAP at a time
+    pool.cells.acquire()
+    cells = _Once(pool.cells.release)
     try:
         with timing.span("worker: task, grading process and pickles", student=task.student):
-            outcome = _process(slot).grade(task, cells)
+            outcome = _process(pool, slot).grade(task, cells)
     except GradingError as err:
-        _set(slot, None)
+        with pool.starting[slot]:
+            pool.processes[slot] = None
         outcome = Outcome(task.student, ok=False, reason=str(err), fatal=err.fatal, attempt=task.attempt)
     finally:
         cells()
-        _FREE.put(slot)
+        pool.free.put(slot)
     outcome.worker = _address()
     return outcome
 
 
 def warm_up() -> None:
-    """Start this worker's grading processes now, one after the other, in the background, so that the first
-    tasks do not wait for them to import nbgrader (a failure to start is left for a task to report)."""
-    def start():
-        for slot in range(OVERLAP):
-            with contextlib.suppress(GradingError):
-                _process(slot)
+    """Start the grading processes now, in the background (one per worker at once, then the others), so
+    that the first tasks do not wait for them to import nbgrader (a failure to start is left for a task to
+    report). A second call does nothing."""
+    pool = _POOL
+    if pool.warming:
+        return
+    pool.warming = True
 
-    threading.Thread(target=start, name="autograder-warm-up", daemon=True).start()
+    def start(first: int):
+        for slot in range(first, len(pool.processes), pool.workers):
+            with contextlib.suppress(GradingError):
+                _process(pool, slot)
+
+    for first in range(pool.workers):
+        threading.Thread(target=start, args=(first,), name="autograder-warm-up", daemon=True).start()
+
+
+def stop() -> None:
+    """Let this process's grading processes end (each removes its folder as it exits)."""
+    for process in _POOL.processes:
+        if process is not None:
+            with contextlib.suppress(OSError):
+                process.proc.stdin.close()
 
 
 class _Once:
@@ -96,18 +131,13 @@ class _Once:
                 self.function()
 
 
-def _set(slot: int, process: GradingProcess | None) -> None:
-    with _STARTING[slot]:
-        _PROCESSES[slot] = process
-
-
-def _process(slot: int) -> GradingProcess:
+def _process(pool: _Pool, slot: int) -> GradingProcess:
     """The grading process of ``slot``, started if there is none or it has exited."""
-    with _STARTING[slot]:
-        process = _PROCESSES[slot]
+    with pool.starting[slot]:
+        process = pool.processes[slot]
         if process is None or process.proc.poll() is not None:
             with timing.span("worker: grading process start (imports, warm-up)"):
-                process = _PROCESSES[slot] = GradingProcess()
+                process = pool.processes[slot] = GradingProcess()
         return process
 
 

@@ -44,7 +44,7 @@ def test_a_worker_sends_the_next_submission_only_once_the_last_ones_cells_have_r
     one's cells have run, and does it then start before the first one's outcome is back?"""
     log: list[str] = []
     processes = [FakeProcess(log), FakeProcess(log)]
-    monkeypatch.setattr(worker, "_process", lambda slot: processes[slot])
+    monkeypatch.setattr(worker, "_process", lambda pool, slot: processes[slot])
     threads = [threading.Thread(target=worker.grade, args=(FakeTask(name),)) for name in ("a", "b")]
     threads[0].start()
     time.sleep(0.2)
@@ -133,12 +133,6 @@ def test_timing_writes_nothing_unless_asked_and_one_line_per_step_when_asked(tmp
 
 
 @pytest.fixture(autouse=True)
-def _fresh_worker_state(monkeypatch):
-    """Each test gets its own cells gate and free slots (the module keeps them for the worker's life)."""
-    import queue
-
-    free = queue.SimpleQueue()
-    for slot in range(worker.OVERLAP):
-        free.put(slot)
-    monkeypatch.setattr(worker, "_FREE", free)
-    monkeypatch.setattr(worker, "_CELLS", threading.Semaphore(1))
+def _fresh_pool(monkeypatch):
+    """Each test gets its own pool: its cells gate and free slots (the module keeps one for the process's life)."""
+    monkeypatch.setattr(worker, "_POOL", worker._Pool())
