@@ -63,7 +63,7 @@ def _run(args) -> int:
     options = _options(args)
     warnings.filterwarnings("ignore", module="nbgrader")  # nbgrader 0.9.6's SQLAlchemy autoflush warnings
     console = Console()
-    planned = prepare(options)
+    planned = prepare(options, warm=not args.dry_run)  # a local cluster's grading processes start at once
     if args.dry_run:
         dry_run(console, planned.plan)
         return 0

@@ -44,8 +44,7 @@ def connect(scheduler: str | None = None, workers: int | None = None, dashboard:
     if not scheduler:
         from . import worker
 
-        worker.configure(workers or os.cpu_count() or 1)
-        worker.warm_up()  # the grading processes import nbgrader while Dask is imported and the cluster starts
+        warm_local(workers)  # the grading processes import nbgrader while Dask is imported and the cluster starts
     import dask
     from distributed import Client, LocalCluster
 
@@ -117,6 +116,24 @@ def _check_workers(client) -> None:
     except Exception as err:
         raise ParallelError(f"a Dask worker cannot import the autograder package ({' '.join(str(err).split())[:200]}); "
                             "install it on every worker machine: pip install 'keras-params-course[course]'") from err
+
+
+def warm_local(workers: int | None) -> None:
+    """Start the grading processes of a local cluster of ``workers`` (default: one per core), in the background,
+    unless they are started already."""
+    from . import worker
+
+    count = workers or os.cpu_count() or 1
+    if not worker.warming(count):
+        worker.configure(count)
+        worker.warm_up()
+
+
+def stop_local() -> None:
+    """Let a local cluster's grading processes end."""
+    from . import worker
+
+    worker.stop()
 
 
 def warm_up(client) -> None:

@@ -133,17 +133,28 @@ class Run:
     workers: int = 0
 
 
-def prepare(options: Options) -> Run:
-    """Open the course, check the assignment is in the gradebook, and plan the run."""
-    course = Course.open(options.course)
-    with course.gradebook() as book:
-        _require_assignment(book, options.assignment)
-    return Run(course, course.plan(options))
+def prepare(options: Options, warm: bool = False) -> Run:
+    """Open the course, check the assignment is in the gradebook, and plan the run. ``warm``: a run follows,
+    so a local cluster's grading processes start now, importing nbgrader while this process does (they are
+    stopped again if there is nothing to grade)."""
+    if warm and not options.scheduler:
+        cluster.warm_local(options.workers)
+    try:
+        course = Course.open(options.course)
+        with course.gradebook() as book:
+            _require_assignment(book, options.assignment)
+        run = Run(course, course.plan(options))
+    except BaseException:
+        cluster.stop_local()
+        raise
+    if not run.plan.pending:
+        cluster.stop_local()
+    return run
 
 
 def autograde(options: Options, watch, run: Run | None = None) -> Run:
     """Grade the plan's submissions on Dask; ``watch`` is told of the start and of each record."""
-    run = run or prepare(options)
+    run = run or prepare(options, warm=True)
     if not run.plan.pending:
         return run
     start = time.time()

@@ -34,7 +34,7 @@ from . import timing
 from .server import CELLS_DONE, HEADER, send
 from .tasks import Outcome, Task
 
-__all__ = ["OVERLAP", "GradingProcess", "configure", "grade", "stop", "warm_up"]
+__all__ = ["OVERLAP", "GradingProcess", "configure", "grade", "stop", "warm_up", "warming"]
 
 START_SECONDS = 180.0  # for a new grading process to import nbgrader, on a busy machine
 OVERLAP = 2  # grading processes per worker (a local cluster gives its workers as many threads)
@@ -51,10 +51,15 @@ class _Pool:
         self.free: queue.SimpleQueue[int] = queue.SimpleQueue()  # slots no task is using
         for slot in range(len(self.processes)):
             self.free.put(slot)
-        self.workers, self.warming = workers, False
+        self.workers, self.warming, self.stopped = workers, False, False
 
 
 _POOL = _Pool()
+
+
+def warming(workers: int) -> bool:
+    """Are this process's grading processes started (or starting) for ``workers`` workers?"""
+    return _POOL.warming and _POOL.workers == workers
 
 
 def configure(workers: int) -> None:
@@ -104,14 +109,18 @@ def warm_up() -> None:
     def start(first: int):
         for slot in range(first, len(pool.processes), pool.workers):
             with contextlib.suppress(GradingError):
-                _process(pool, slot)
+                if not pool.stopped:
+                    _process(pool, slot)
+        if pool.stopped:
+            stop()
 
     for first in range(pool.workers):
         threading.Thread(target=start, args=(first,), name="autograder-warm-up", daemon=True).start()
 
 
 def stop() -> None:
-    """Let this process's grading processes end (each removes its folder as it exits)."""
+    """Let this process's grading processes end (each removes its folder as it exits); none starts after."""
+    _POOL.stopped = True
     for process in _POOL.processes:
         if process is not None:
             with contextlib.suppress(OSError):
