@@ -41,33 +41,44 @@ class ParallelError(AutograderError, RuntimeError):
 def connect(scheduler: str | None = None, workers: int | None = None, dashboard: str = ":8787") -> Iterator:
     """A Dask client: of ``scheduler`` if given, else of a new LocalCluster of ``workers`` workers in this process
     (their grading processes, started at once, are the processes that work)."""
-    if not scheduler:
-        from . import worker
-
-        warm_local(workers)  # the grading processes import nbgrader while Dask is imported and the cluster starts
-    import dask
-    from distributed import Client, LocalCluster
-
-    for name in ("distributed", "bokeh", "tornado"):  # the progress bar owns the terminal
-        logging.getLogger(name).setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)  # the link says
+    _quiet()
     if scheduler:
         with _client(scheduler) as client:
             yield client
         return
+    from distributed import Client
+
+    from . import worker
+
     count = workers or os.cpu_count() or 1
+    warm_local(count)  # if not yet: the grading processes import nbgrader while the cluster starts
+    try:
+        with _local_cluster(count, dashboard) as cluster, Client(cluster) as client:
+            yield client
+    finally:
+        worker.stop()
+
+
+def _local_cluster(count: int, dashboard: str):
+    """A LocalCluster of ``count`` workers in this process, each with :data:`~.worker.OVERLAP` threads. Not worker
+    processes: each would import Dask and Python again, only to wait on its grading processes (which are in
+    their own processes: a crash there costs one submission)."""
+    import dask
+    from distributed import LocalCluster
+
+    from .worker import OVERLAP
+
     # A worker's thread only waits for its grading process: Dask's profiler of it (every 10 ms) is CPU for nothing.
     with dask.config.set({"distributed.scheduler.allowed-failures": ATTEMPTS - 1,
                           "distributed.worker.profile.enabled": False}):
-        # Workers in this process, not worker processes: each would import Dask and Python again, only to wait on
-        # its grading processes (which are in their own processes: a crash there costs one submission).
-        cluster = LocalCluster(n_workers=count, threads_per_worker=worker.OVERLAP, processes=False,
-                               dashboard_address=dashboard, silence_logs=logging.ERROR)
-        try:
-            with cluster, Client(cluster) as client:
-                yield client
-        finally:
-            worker.stop()
+        return LocalCluster(n_workers=count, threads_per_worker=OVERLAP, processes=False,
+                            dashboard_address=dashboard, silence_logs=logging.ERROR)
+
+
+def _quiet() -> None:
+    for name in ("distributed", "bokeh", "tornado"):  # the progress bar owns the terminal
+        logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)  # the link says
 
 
 @contextlib.contextmanager

@@ -157,23 +157,23 @@ def autograde(options: Options, watch, run: Run | None = None) -> Run:
     run = run or prepare(options, warm=True)
     if not run.plan.pending:
         return run
+    with timing.span("coordinator: tasks made"):
+        tasks = run.course.tasks(options.assignment, run.plan.students, options.timeout)
     start = time.time()
     with cluster.connect(options.scheduler, options.workers, options.dashboard) as client:
         timing.mark("coordinator: cluster started", start)
-        cluster.warm_up(client)  # the workers' grading processes start while the tasks are made
-        _grade(run, options, client, watch)
+        cluster.warm_up(client)  # a cluster of your own: its workers start their grading processes
+        _grade(run, client, watch, tasks)
         start = time.time()
     timing.mark("coordinator: cluster closed", start)
     return run
 
 
-def _grade(run: Run, options: Options, client, watch) -> None:
+def _grade(run: Run, client, watch, tasks: list[Task]) -> None:
     """Send the plan's tasks to the cluster and write the final outcomes as they come (the one writer)."""
-    with timing.span("coordinator: tasks made"):
-        tasks = run.course.tasks(options.assignment, run.plan.students, options.timeout)
     run.workers = len(cluster.workers(client))
     watch.start(len(tasks), client.dashboard_link if _has_dashboard(client) else None, run.workers)
-    write(run, options.assignment, cluster.batches(client, tasks), watch)
+    write(run, run.plan.assignment, cluster.batches(client, tasks), watch)
 
 
 def write(run: Run, assignment: str, batches: Iterable[list[Outcome]], watch, limit: int = BATCH) -> None:
