@@ -53,11 +53,16 @@ RECORDER = """(([importCell, checkCell]) => {
   const idle = () => { if (!marks.python) marks.python = Date.now(); };
   if (session().kernelDisplayStatus === 'idle') idle();
   session().statusChanged.connect((_, status) => { if (status === 'idle') idle(); });
+  const queued = {};  // a cell is done once its prompt went from [*] to a number (a warm visit shows old ones)
+  const done = (index) => {
+    const prompt = cells()[index].querySelector('.jp-InputPrompt').innerText;
+    if (prompt.includes('*')) queued[index] = true;
+    return queued[index] && /\\[\\d+\\]/.test(prompt);
+  };
   const timer = setInterval(() => {
-    const prompt = cells()[importCell].querySelector('.jp-InputPrompt').innerText;
-    if (!marks.package && /\\[\\d+\\]/.test(prompt)) marks.package = Date.now();
+    if (!marks.package && done(importCell)) marks.package = Date.now();
     const out = cells()[checkCell].querySelector('.jp-OutputArea');
-    if (out && out.innerText.includes('✓')) { marks.verdict = Date.now(); clearInterval(timer); }
+    if (done(checkCell) && out && out.innerText.includes('✓')) { marks.verdict = Date.now(); clearInterval(timer); }
   }, 10);
 })"""
 
