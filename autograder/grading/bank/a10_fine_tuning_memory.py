@@ -1,9 +1,9 @@
-"""Assignment 10, fine-tuning, compression and memory: LoRA's trainable split, what quantize("int8")
-adds, and the bytes training takes with SGD, momentum and Adam."""
+"""Assignment 10, fine-tuning, compression, memory and compute: LoRA's trainable split, what quantize("int8")
+adds, the bytes training takes with SGD, momentum and Adam, and a convolution's FLOPs."""
 
 from __future__ import annotations
 
-from ...reference import Derivation, term
+from ...reference import Derivation, flops, term
 from ...reference.memory import ITEMSIZE, OPTIMIZERS
 from ..variants import Size, Template
 from ._spec import Arg, Bank
@@ -77,7 +77,30 @@ def _live_training_bytes(params, optimizer):
     return 2 * weights.numpy().nbytes + slots
 
 
-LIVE = {"memory.fn.training_bytes": _live_training_bytes}  # measured with live Keras by the tests
+def conv2d_flops(filters, kernel_size, input_channels, image_size):
+    """A Conv2D's forward FLOPs on one image (padding "valid", stride 1): 2 per multiply-add, the products only."""
+    counted = flops.conv2d(filters, kernel_size, input_channels, image_size)
+    return Derivation(term(2) * counted.multiply_adds, note="forward FLOPs")
+
+
+def _live_conv2d_flops(filters, kernel_size, input_channels, image_size):
+    """TensorFlow's profiler on the graph of a Keras Conv2D applied to one image: its convolution's float
+    operations (as book chapter 12 measures them)."""
+    import keras
+    import tensorflow as tf
+
+    inputs = keras.Input((image_size, image_size, input_channels))
+    model = keras.Model(inputs, keras.layers.Conv2D(filters, kernel_size)(inputs))
+    spec = tf.TensorSpec((1, image_size, image_size, input_channels), tf.float32)
+    graph = tf.function(model).get_concrete_function(spec).graph
+    builder = tf.compat.v1.profiler.ProfileOptionBuilder
+    options = builder(builder.float_operation()).with_empty_output().build()
+    nodes = tf.compat.v1.profiler.profile(graph, options=options).children
+    return sum(n.total_float_ops for n in nodes if n.name.endswith("/convolution"))
+
+
+LIVE = {"memory.fn.training_bytes": _live_training_bytes,  # measured with live Keras (and TensorFlow) by the tests
+        "compute.fn.conv2d_flops": _live_conv2d_flops}
 
 
 def questions():
@@ -99,6 +122,14 @@ def questions():
                       "trainable parameters takes before activations (the weights, their gradients and the "
                       "optimizer's variables per weight, leaving out its two scalars), for `optimizer` one of "
                       "'sgd', 'momentum' (SGD with momentum), 'adam' or 'adamw'."),
+        bank.function("compute.fn.conv2d_flops", "conv2d_flops(filters, kernel_size, input_channels, image_size)",
+                      (Arg("filters", range(1, 257)), Arg("kernel_size", (1, 3, 5, 7)),
+                       Arg("input_channels", range(1, 257)), Arg("image_size", range(8, 257))),
+                      conv2d_flops, None,
+                      "Write `conv2d_flops(filters, kernel_size, input_channels, image_size)`: the FLOPs of one "
+                      "forward pass of `Conv2D(filters, kernel_size)` (padding \"valid\", stride 1) on one "
+                      "`image_size × image_size` image of `input_channels` channels, counting 2 FLOPs per "
+                      "multiply-add and the products only (no bias)."),
         bank.budget("lora.budget.rank", "lora_budget", "trainable", ("hidden", "lora_rank"),
                     "{features} features → Dense({hidden}, lora_rank=?) → Dense({outputs}, lora_rank={out_rank}), "
                     "both with biases: choose the first layer's LoRA rank so that the model has exactly "

@@ -110,6 +110,18 @@ CATALOGUE: tuple[Mistake, ...] = (
        "The router sends each token to only top_k experts: a token's active parameters are the router and "
        "those top_k experts, not all num_experts of them.",
        "llm.fn.moe_active_params", functions={"moe_active_params": fw.all_experts}),
+    _m("FLOPS_IMAGE_SIZE_IGNORED", "a convolution's FLOPs counted as if it ran at one position",
+       "A convolution applies its kernel at every output pixel: its FLOPs are 2 × kernel weights × output "
+       "pixels, so they grow with the image while its parameters do not.",
+       "compute.fn.conv2d_flops", functions={"conv2d_flops": fw.flops_no_pixels}),
+    _m("FLOPS_INPUT_SIZE_FOR_OUTPUT", "a convolution's FLOPs counted at every input pixel, not every output pixel",
+       "With padding \"valid\" the output is smaller than the input, (size - kernel_size + 1) on each side: the "
+       "kernel runs once per output pixel.",
+       "compute.fn.conv2d_flops", functions={"conv2d_flops": fw.flops_input_size}),
+    _m("MULTIPLY_ADD_AS_ONE_FLOP", "multiply-adds counted where FLOPs are asked",
+       "Each multiply-add is two floating-point operations, a multiply and an add: FLOPs are twice the "
+       "multiply-adds (MACs).",
+       "compute.fn.conv2d_flops", functions={"conv2d_flops": fw.multiply_add_as_one}),
     _m("LORA_BIAS_FROZEN", "a LoRA layer's bias counted as frozen",
        "Keras's LoRA freezes only the kernel (and an embedding's table): the bias stays trainable, beside "
        "the two thin matrices A and B. (PEFT's default freezes biases: Keras does not.)",
