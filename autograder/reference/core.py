@@ -9,7 +9,14 @@ from ._einsum import analyze_einsum
 from ._expr import product, term
 from ._registry import Call, Counted, current_fallback, register
 from ._types import Derivation
-from .quantize import dense_weights, einsum_weights, embedding_weights, policy, weights_derivation
+from .quantize import (
+    dense_weights,
+    einsum_weights,
+    embedding_weights,
+    float32_adapters,
+    policy,
+    weights_derivation,
+)
 
 __all__ = ["dense", "einsum_dense", "embedding", "reversible_embedding"]
 
@@ -51,7 +58,7 @@ def _dense(config: dict, call: Call) -> Counted:
         weights = dense_weights(units, shape[-1], config.get("use_bias", True), pol, config.get("lora_rank"))
         return Counted((*shape[:-1], units), weights_derivation(weights, pol))
     derivation = dense(units, shape[-1], config.get("use_bias", True), config.get("lora_rank"))
-    return Counted((*shape[:-1], units), derivation)
+    return Counted((*shape[:-1], units), float32_adapters(derivation, config, (shape[-1], units)))
 
 
 def einsum_dense(equation: str, output_shape, input_shape: tuple, bias_axes: str | None = None,
@@ -116,6 +123,8 @@ def _einsum_dense(config: dict, call: Call) -> Counted:
         weights = einsum_weights(config["equation"], output.kernel, bias, pol, lora_rank=config.get("lora_rank"),
                                  input_rank=len(shape))
         derivation = weights_derivation(weights, pol)
+    else:
+        derivation = float32_adapters(derivation, config, tuple(output.kernel))
     return Counted(output.output, derivation)
 
 
@@ -126,7 +135,8 @@ def _embedding(config: dict, call: Call) -> Counted:
         weights = embedding_weights(config["input_dim"], config["output_dim"], pol, config.get("lora_rank"))
         return Counted((*call.shape, config["output_dim"]), weights_derivation(weights, pol))
     derivation = embedding(config["input_dim"], config["output_dim"], config.get("lora_rank"))
-    return Counted((*call.shape, config["output_dim"]), derivation)
+    table = (config["input_dim"], config["output_dim"])
+    return Counted((*call.shape, config["output_dim"]), float32_adapters(derivation, config, table, "embeddings"))
 
 
 @register("ReversibleEmbedding")
@@ -138,6 +148,9 @@ def _reversible_embedding(config: dict, call: Call) -> Counted:
         weights = embedding_weights(config["input_dim"], config["output_dim"], pol, config.get("lora_rank"),
                                     tie_weights=config.get("tie_weights", True))
         derivation = weights_derivation(weights, pol)
+    else:
+        table = (config["input_dim"], config["output_dim"])
+        derivation = float32_adapters(derivation, config, table, "embeddings", "reverse_embeddings")
     shape = call.shape
     if call.kwargs.get("reverse") or (len(call.args) > 1 and call.args[1] is True):
         return Counted((*shape[:-1], config["input_dim"]), derivation)

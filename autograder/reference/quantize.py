@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import ConfigError
 from ._expr import Expr, product, total
@@ -134,10 +134,12 @@ def _kernel(rows: int, columns: int, shape: tuple, pol: Policy, scale: tuple | N
     return _float8(_w("kernel", shape, v, True), pol.amax_history)
 
 
-def _lora(shape: tuple, rank: int | None, v: str, of: str = "kernel") -> list[Weight]:
+def _lora(shape: tuple, rank: int | None, of: str = "kernel") -> list[Weight]:
+    """LoRA's two adapters: Keras 3.15 makes them float32 whatever the layer's dtype policy."""
     if not rank:
         return []
-    return [_w(f"lora_{of}_a", (*shape[:-1], rank), v, True), _w(f"lora_{of}_b", (rank, shape[-1]), v, True)]
+    return [_w(f"lora_{of}_a", (*shape[:-1], rank), "float32", True),
+            _w(f"lora_{of}_b", (rank, shape[-1]), "float32", True)]
 
 
 def dense_weights(units: int, inputs: int, use_bias: bool, pol: Policy, lora_rank: int | None) -> list[Weight]:
@@ -145,8 +147,8 @@ def dense_weights(units: int, inputs: int, use_bias: bool, pol: Policy, lora_ran
     bias = [_w("bias", (units,), pol.variable_dtype, True)] if use_bias else []
     kernel = _kernel(inputs, units, (inputs, units), pol)
     if pol.mode == "float8":
-        return [kernel[0], *bias, *kernel[1:], *_lora((inputs, units), lora_rank, pol.variable_dtype)]
-    return [*bias, *kernel, *_lora((inputs, units), lora_rank, pol.variable_dtype)]
+        return [kernel[0], *bias, *kernel[1:], *_lora((inputs, units), lora_rank)]
+    return [*bias, *kernel, *_lora((inputs, units), lora_rank)]
 
 
 def einsum_weights(equation: str, kernel: tuple, bias: tuple | None, pol: Policy, *, lora_rank: int | None,
@@ -162,8 +164,8 @@ def einsum_weights(equation: str, kernel: tuple, bias: tuple | None, pol: Policy
     bias_w = [_w("bias", bias, pol.variable_dtype, True)] if bias is not None else []
     weights = _kernel(rows, columns, kernel, pol, _int8_scale_shape(equation, kernel, input_rank))
     if pol.mode == "float8":
-        return [weights[0], *bias_w, *weights[1:], *_lora(kernel, lora_rank, pol.variable_dtype)]
-    return [*bias_w, *weights, *_lora(kernel, lora_rank, pol.variable_dtype)]
+        return [weights[0], *bias_w, *weights[1:], *_lora(kernel, lora_rank)]
+    return [*bias_w, *weights, *_lora(kernel, lora_rank)]
 
 
 def _specs(equation: str, input_rank: int) -> tuple[str, str, str]:
@@ -225,7 +227,7 @@ def embedding_weights(input_dim: int, output_dim: int, pol: Policy, lora_rank: i
             out += _reverse_int4(input_dim, output_dim, pol)
     else:
         raise ConfigError(f"Keras has no {pol.mode} Embedding (only int8 and int4); expected an int8 or int4 policy")
-    return out + _lora((input_dim, output_dim), lora_rank, v, "embeddings")
+    return out + _lora((input_dim, output_dim), lora_rank, "embeddings")
 
 
 def _reverse_int4(input_dim: int, output_dim: int, pol: Policy) -> list[Weight]:
@@ -235,6 +237,23 @@ def _reverse_int4(input_dim: int, output_dim: int, pol: Policy) -> list[Weight]:
         return [*out, _w("reverse_embeddings_scale", (input_dim,), v, False)]
     shape = (math.ceil(output_dim / pol.block_size), input_dim)
     return [*out, _w("reverse_embeddings_scale", shape, v, False), _w("reverse_embeddings_zero", shape, v, False)]
+
+
+def float32_adapters(derivation: Derivation, config: dict, frozen: tuple, of: str = "kernel",
+                     rest: str = "bias") -> Derivation:
+    """A LoRA layer whose policy keeps its variables in another dtype than float32 (``bfloat16``): Keras 3.15
+    makes the two adapters float32 whatever the policy, so the variables are listed with their own dtypes: the
+    frozen ``of`` (shape ``frozen``), the layer's other trainable values (``rest``, flattened), the adapters."""
+    rank, v = config.get("lora_rank"), policy(config.get("dtype")).variable_dtype
+    if not rank or v == "float32" or derivation.frozen:
+        return derivation
+    adapters = _lora(frozen, rank, of)
+    others = derivation.params.trainable - sum(math.prod(w.shape) for w in adapters)
+    if derivation.params.non_trainable != math.prod(frozen) or others < 0:
+        raise ConfigError(f"a LoRA {of} of shape {frozen} does not fit this layer's count {derivation.params}; "
+                          "this is a bug in the counter: please report it with the layer's config")
+    listed = [_w(of if of == "kernel" else "embeddings", frozen, v, False), *adapters]
+    return replace(derivation, weights=tuple(listed + ([_w(rest, (others,), v, True)] if others else [])))
 
 
 def weights_derivation(weights: list[Weight], pol: Policy) -> Derivation:

@@ -59,6 +59,27 @@ def test_weight_bytes_are_the_bytes_of_keras_variables(make, dtype, mode, policy
     assert counted.trainable == nbytes(model.trainable_weights)
 
 
+@pytest.mark.parametrize("mode", [None, "int8"])
+def test_lora_adapters_stay_float32_under_bfloat16(mode, policy):
+    """Under a bfloat16 policy, are the LoRA adapters of Dense, EinsumDense, Embedding and an untied
+    ReversibleEmbedding counted at four bytes a value, as Keras makes them (always float32), beside the bfloat16
+    kernels, quantized or not?"""
+    policy("bfloat16")
+    inputs = keras.Input((3,), dtype="int32")
+    x = keras.layers.Embedding(10, 256)(inputs)
+    x = keras.layers.EinsumDense("abc,cd->abd", (3, 16), bias_axes="d")(x)
+    x = keras.layers.Dense(8)(x)
+    reverse = keras.layers.ReversibleEmbedding(12, 8, tie_weights=False)
+    model = keras.Model(inputs, [x, reverse(reverse(inputs), reverse=True)])
+    if mode:
+        model.quantize(mode)
+    for layer in model.layers[1:]:
+        layer.enable_lora(4)
+    counted = memory(count(json.loads(model.to_json())))
+    assert counted.weight_total == nbytes(model.weights)
+    assert counted.trainable == nbytes(model.trainable_weights)
+
+
 def test_bfloat16_variables_take_two_bytes(policy):
     """Under the bfloat16 policy (not mixed), are the weights half their float32 bytes, as Keras stores them?"""
     policy("bfloat16")
