@@ -15,3 +15,18 @@ function nameButtonsByTheirLabels() {
 }
 document.addEventListener("DOMContentLoaded", nameButtonsByTheirLabels);
 window.addEventListener("load", nameButtonsByTheirLabels);  // after Font Awesome has replaced its <i> icons
+
+// A display equation wider than a phone's page scrolls inside its own box (MathJax gives it overflow-x: auto),
+// so the page itself never scrolls sideways. A keyboard must reach such a box to scroll it (axe-core rule
+// scrollable-region-focusable): those that scroll at the current width get a tab stop, the others none.
+function focusWideEquations() {
+  for (const box of document.querySelectorAll('mjx-container[display="true"]')) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.setAttribute("tabindex", "0");
+    } else {
+      box.removeAttribute("tabindex");
+    }
+  }
+}
+window.addEventListener("load", () => window.MathJax?.startup?.promise?.then(focusWideEquations));
+window.addEventListener("resize", focusWideEquations);
