@@ -1,13 +1,14 @@
 """The grading process a worker keeps: ``python -m autograder.parallel.server PARENT_PID``.
 
-Each Dask worker grades through one long-lived child process (:class:`.worker.GradingProcess`) that
-imports nbgrader once (about 2 s) and then grades task after task with :func:`.private.grade`. The
-worker can kill it, with everything it started, when a submission overruns its time, and a crash in
+Each Dask worker grades through long-lived child processes (:class:`.worker.GradingProcess`, two per worker)
+that import nbgrader once (about 2 s) and then grade task after task with :func:`.private.grade`. The
+worker can kill one, with everything it started, when a submission overruns its time, and a crash in
 it costs one submission, never the worker. Tasks and outcomes travel over its stdin and stdout as
-frames: an 8-byte big-endian length, then a pickle. Before a task's outcome, the process may send
-:data:`CELLS_DONE`: the notebook's cells have run and its kernel is shutting down, so the worker may start
-its next submission (:mod:`.worker`). Anything else that writes to stdout here is sent
-to stderr, so it cannot corrupt a frame. The process, and all it started, dies within a second of its worker.
+frames: an 8-byte big-endian length, then a pickle. Before a task's outcome, the process sends
+:data:`LEARNER_DONE`: the learner's code has all run (the notebook's cells, in a kernel now gone, and its
+function questions again), so the worker may start its next submission (:mod:`.worker`). Anything else
+that writes to stdout here is sent to stderr, so it cannot corrupt a frame. The process, and all it
+started, dies within a second of its parent (the worker, or the coordinator of a local cluster).
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["CELLS_DONE", "receive", "send"]
+__all__ = ["LEARNER_DONE", "receive", "send"]
 
-CELLS_DONE = "cells done"
+LEARNER_DONE = "learner code done"
 HEADER = 8
 PREFIX = "autograder-worker-"
 WATCH_SECONDS = 1.0
@@ -87,30 +88,25 @@ def _warm_up(workdir: Path) -> None:
         available()
 
 
-def _announce_cells_done(channel) -> None:
-    """Send :data:`CELLS_DONE` when the trusted pipeline's notebook client starts shutting its kernel down (the
-    cells have run, or the kernel is being stopped), and when its notebook run returns or fails (a kernel that
-    never started). Those two steps are wrapped, nothing of them changes; without the pipeline (a course
-    grading with nbgrader's Execute), nothing is sent and the worker waits for the outcome."""
+def _announce_learner_done(channel) -> None:
+    """Send :data:`LEARNER_DONE` when the trusted pipeline's ``grade`` returns or fails: the notebook's cells
+    have run, its kernel is gone and its function questions have run again. That one function is wrapped,
+    nothing of it changes; without the pipeline (a course grading with nbgrader's Execute), nothing is sent
+    and the worker waits for the outcome."""
     try:
-        from autograder.trusted import execute, pipeline
+        from autograder.trusted import pipeline
     except ImportError:
         return
-    cleanup, run_notebook = execute.BoundedClient._async_cleanup_kernel, pipeline.run_notebook
+    grade = pipeline.grade
 
-    @functools.wraps(cleanup)
-    async def shutting_down(*args, **kw):
-        send(channel, CELLS_DONE)
-        return await cleanup(*args, **kw)
-
-    @functools.wraps(run_notebook)
-    def ran(*args, **kw):
+    @functools.wraps(grade)
+    def graded(*args, **kw):
         try:
-            return run_notebook(*args, **kw)
+            return grade(*args, **kw)
         finally:
-            send(channel, CELLS_DONE)
+            send(channel, LEARNER_DONE)
 
-    execute.BoundedClient._async_cleanup_kernel, pipeline.run_notebook = shutting_down, ran
+    pipeline.grade = graded
 
 
 def main(argv: list[str]) -> int:
@@ -130,7 +126,7 @@ def main(argv: list[str]) -> int:
     try:
         _warm_up(workdir)
         timing.install()  # the benchmark's breakdown (AUTOGRADER_TIMING); nothing otherwise
-        _announce_cells_done(channel)
+        _announce_learner_done(channel)
         send(channel, "ready")
         while (task := receive(sys.stdin.buffer)) is not None:
             send(channel, private.grade(task, workdir))

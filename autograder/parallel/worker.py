@@ -3,15 +3,13 @@
 A worker grades through grading processes (:class:`GradingProcess`, :mod:`.server`), each one task at a time
 (nbgrader changes the working directory while it converts, so two at once in one process would collide).
 A worker with two threads (a local cluster's) keeps two, so that the next submission starts while the last
-one finishes: a notebook's grading spends half its time waiting (for its kernel to start, to shut down,
-for SQLite), and its start overlaps the end of the one before. Only one notebook per worker runs its cells at
-a time: a submission is sent to its grading process once the one before has run its notebook's cells and
-begins to shut its kernel down (the process says so, :data:`.server.CELLS_DONE`) or finished. What overlaps
-the next submission's start (its private course, nbgrader's sanitizing, its sandbox and kernel start) is the
-last one's kernel shut-down, its judging (a function question's run again, about 0.2 s) and nbgrader's
-writing: two notebooks' cells never run at once on one worker, so a cell's time limit means what it means in
-stock nbgrader. The workers of a local cluster run in the coordinator's process and share one pool
-(:func:`configure`): two grading processes and one notebook's cells at a time per worker, as apart.
+one finishes: its private course, nbgrader's sanitizing and its kernel's start overlap the last one's
+nbgrader steps after grading (saving the grades, late penalties, writing the notebook) and its way back.
+Only one learner's code runs at a time per worker: a submission is sent to its grading process once the one
+before has run all its learner code (its cells, in a kernel now shut down, and its function questions run
+again; the process says so, :data:`.server.LEARNER_DONE`) or finished, so a time limit means what it means in
+stock nbgrader, with one notebook per worker. The workers of a local cluster run in the coordinator's process
+and share one pool (:func:`configure`): two grading processes and one learner's code at a time per worker.
 A task that runs past its time, or whose grading process dies, comes back as a failed
 :class:`~.tasks.Outcome` saying so, and the process is replaced: the worker itself carries on.
 """
@@ -31,7 +29,7 @@ import threading
 import time
 
 from . import timing
-from .server import CELLS_DONE, HEADER, send
+from .server import HEADER, LEARNER_DONE, send
 from .tasks import Outcome, Task
 
 __all__ = ["OVERLAP", "GradingProcess", "configure", "grade", "stop", "warm_up", "warming"]
@@ -42,10 +40,10 @@ OVERLAP = 2  # grading processes per worker (a local cluster gives its workers a
 
 class _Pool:
     """The grading processes of the Dask workers in this process (one, or a local cluster's, all in the
-    coordinator): :data:`OVERLAP` per worker, and one notebook running its cells per worker at a time."""
+    coordinator): :data:`OVERLAP` per worker, and one submission running learner code per worker at a time."""
 
     def __init__(self, workers: int = 1):
-        self.cells = threading.Semaphore(workers)  # held by a task whose notebook runs its cells (or is about to)
+        self.cells = threading.Semaphore(workers)  # held by a task until its learner code has all run
         self.processes: list[GradingProcess | None] = [None] * (OVERLAP * workers)
         self.starting = [threading.Lock() for _ in self.processes]  # held while a slot's process is started
         self.free: queue.SimpleQueue[int] = queue.SimpleQueue()  # slots no task is using
@@ -78,7 +76,7 @@ class GradingError(Exception):
 
 def grade(task: Task) -> Outcome:
     """Grade ``task`` in a free grading process of this worker, started on first use (or by :func:`warm_up`),
-    once no other notebook of this worker is running its cells."""
+    once no other submission of this worker is running learner code."""
     pool = _POOL
     slot = pool.free.get()  # a worker with more threads than OVERLAP grades OVERLAP at a time
     pool.cells.acquire()
@@ -177,14 +175,14 @@ class GradingProcess:
 
     def grade(self, task: Task, cells_done=lambda: None) -> Outcome:
         """Send one task and wait for its outcome, at most ``task.timeout`` seconds; ``cells_done`` is called
-        when the process says the notebook's cells have run."""
+        when the process says the learner's code has all run."""
         try:
             send(self.proc.stdin, task)
         except OSError as err:
             self.kill()
             raise GradingError(f"the grading process died before the task was sent ({err}){self._tail()}") from err
         deadline, what = time.monotonic() + task.timeout, f"for this submission (limit {task.timeout:g} s)"
-        while (frame := self._receive(deadline, what)) == CELLS_DONE:
+        while (frame := self._receive(deadline, what)) == LEARNER_DONE:
             cells_done()
         return frame
 

@@ -20,7 +20,7 @@ from autograder.parallel.tasks import Outcome
 
 
 class FakeProcess:
-    """A grading process that says its cells are done when told, then returns an outcome."""
+    """A grading process that says the learner's code has run when told, then returns an outcome."""
 
     def __init__(self, log: list[str]):
         self.log, self.release = log, threading.Event()
@@ -39,9 +39,9 @@ class FakeTask(str):
     student = property(str.__str__)
 
 
-def test_a_worker_sends_the_next_submission_only_once_the_last_ones_cells_have_run(monkeypatch):
+def test_a_worker_sends_the_next_submission_only_once_the_last_ones_learner_code_has_run(monkeypatch):
     """With two tasks at once on one worker, is the second sent to its grading process only after the first
-    one's cells have run, and does it then start before the first one's outcome is back?"""
+    one's learner code has run, and does it then start before the first one's outcome is back?"""
     log: list[str] = []
     processes = [FakeProcess(log), FakeProcess(log)]
     monkeypatch.setattr(worker, "_process", lambda pool, slot: processes[slot])
@@ -50,7 +50,7 @@ def test_a_worker_sends_the_next_submission_only_once_the_last_ones_cells_have_r
     time.sleep(0.2)
     threads[1].start()
     time.sleep(0.3)
-    assert log == ["sent a"], "the second submission was sent while the first one's cells could still run"
+    assert log == ["sent a"], "the second submission was sent while the first one's learner code could still run"
     processes[0].release.set()
     processes[1].release.set()
     for thread in threads:
@@ -58,10 +58,10 @@ def test_a_worker_sends_the_next_submission_only_once_the_last_ones_cells_have_r
     assert log.index("sent b") > log.index("cells done a") and log.index("sent b") < log.index("outcome a"), log
 
 
-def test_the_cells_done_frame_is_skipped_on_the_way_to_the_outcome():
-    """Does a grading process's CELLS_DONE frame call back and leave the outcome that follows it intact?"""
+def test_the_learner_done_frame_is_skipped_on_the_way_to_the_outcome():
+    """Does a grading process's LEARNER_DONE frame call back and leave the outcome that follows it intact?"""
     frames = io.BytesIO()
-    server.send(frames, server.CELLS_DONE)
+    server.send(frames, server.LEARNER_DONE)
     server.send(frames, Outcome("ann", ok=True, files={"x": (0o444, b"y")}))
     code = f"import sys; sys.stdout.buffer.write({frames.getvalue()!r}); sys.stdout.flush(); sys.stdin.read()"
     process = worker.GradingProcess.__new__(worker.GradingProcess)
@@ -76,24 +76,25 @@ def test_the_cells_done_frame_is_skipped_on_the_way_to_the_outcome():
     assert called == [True] and outcome == Outcome("ann", ok=True, files={"x": (0o444, b"y")})
 
 
-def test_the_grading_process_announces_cells_done_where_the_trusted_pipeline_shuts_its_kernel_down(monkeypatch):
-    """Are the trusted steps the grading process wraps still there, and does each send CELLS_DONE once?"""
-    import asyncio
+def test_the_grading_process_announces_when_the_learners_code_has_run(monkeypatch):
+    """Is the trusted step the grading process wraps still there, and does it send LEARNER_DONE once per
+    notebook, also when grading raises?"""
+    from autograder.trusted import pipeline
 
-    from autograder.trusted import execute, pipeline
+    def grade(nb, *args, **kw):
+        if nb == "broken":
+            raise RuntimeError("no kernel")
+        return ["a result"]
 
-    async def cleanup(self):
-        return "cleaned"
-
-    monkeypatch.setattr(execute.BoundedClient, "_async_cleanup_kernel", cleanup)
-    monkeypatch.setattr(pipeline, "run_notebook", lambda *args: "ran")
+    monkeypatch.setattr(pipeline, "grade", grade)
     channel = io.BytesIO()
-    server._announce_cells_done(channel)
-    assert asyncio.run(execute.BoundedClient._async_cleanup_kernel(None)) == "cleaned"
-    assert pipeline.run_notebook() == "ran"
+    server._announce_learner_done(channel)
+    assert pipeline.grade("nb") == ["a result"]
+    with pytest.raises(RuntimeError):
+        pipeline.grade("broken")
     channel.seek(0)
     assert [server.receive(channel), server.receive(channel), server.receive(channel)] == [
-        server.CELLS_DONE, server.CELLS_DONE, None]
+        server.LEARNER_DONE, server.LEARNER_DONE, None]
 
 
 def test_private_gradebooks_do_not_wait_for_the_disk(tmp_path):
