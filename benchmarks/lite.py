@@ -14,8 +14,10 @@ while Python starts). Each round is two visits with one browser profile:
 Times are seconds from the click, read in the page: **status line** (the notebook page says Python is starting:
 ``lite/starting.js``), **notebook** (the cells on screen), **Python ready** (the kernel's first "idle": Pyodide
 started and the kernel's packages imported), **package** (``from autograder import check, show`` done) and
-**verdict** (the check cell shows ✓). Also the check cell alone (run again once warm) against a local CPython
-kernel, and the site's size. Target (issue 22): the first verdict within 5 s of the click, cold.
+**verdict** (the check cell shows ✓), and the CPU time the browser used meanwhile (its processes, from /proc:
+less moved by other programs than the wall clock, so two builds can be compared on a busy machine with
+``--site``). Also the check cell alone (run again once warm) against a local CPython kernel, and the site's size.
+Target (issue 22): the first verdict within 5 s of the click, cold.
 
     python -m benchmarks.lite              # 3 rounds, prints a Markdown report with the load average
     python -m benchmarks.lite --rounds 1 --site _build/html/lite    # an already built site
