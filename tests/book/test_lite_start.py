@@ -15,6 +15,7 @@ import pytest
 
 from lite import build
 from tests.book import notebook_ui as ui
+from tests.book.axe import axe_source
 from tests.book.browser import OFFLINE, chromium
 from tests.book.serving import serve
 
@@ -29,6 +30,9 @@ LOOK = f"""(() => {{ const line = {LINE}; if (!line) return null;
     progress: !!line.querySelector('progress:not([value])'), cells: {ui.CELLS}.length,
     kernel: window.jupyterapp && window.jupyterapp.shell.currentWidget
       ? window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus : '' }}; }})()"""
+AXE_LINE = """;
+axe.run('#course-python-status', {resultTypes: ['violations']}).then(result => result.violations
+  .map(v => `${v.impact} ${v.id} (${v.help})`))"""
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -44,6 +48,7 @@ class Start:
     early_prompt: str = ""
     early_output: str = ""
     after_ready: dict | None = None
+    axe: list[str] | None = None
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +82,7 @@ def _watch(page, seen: Start) -> None:
             ui.click(page, f"{ui.CELLS}[1].querySelector('.jp-InputArea-editor')")
             page.keyboard.press("Shift+Enter")
             ran = True
+            seen.axe = page.evaluate(axe_source() + AXE_LINE)
         if look["kernel"] == "idle" and ran:
             return
         ui.pump(page, 0.05)
@@ -97,6 +103,12 @@ def test_the_status_line_is_announced_to_screen_readers(start):
     """Is the line a polite live region (role=status), so a screen reader says when Python is starting and
     when it is ready?"""
     assert {(look["role"], look["live"]) for look in start.looks} == {("status", "polite")}
+
+
+def test_axe_finds_nothing_wrong_with_the_status_line(start):
+    """Does axe-core, run on the line while it says Python is starting, report no accessibility violation
+    (contrast, roles, names)?"""
+    assert start.axe == [], start.axe
 
 
 def test_the_status_line_is_there_before_the_notebook(start):
