@@ -2,14 +2,16 @@
 
 A worker grades through grading processes (:class:`GradingProcess`, :mod:`.server`), each one task at a time
 (nbgrader changes the working directory while it converts, so two at once in one process would collide).
-A worker with two threads (a local cluster's) keeps two, so that the next submission starts while the last
-one finishes: its private course, nbgrader's sanitizing and its kernel's start overlap the last one's
-nbgrader steps after grading (saving the grades, late penalties, writing the notebook) and its way back.
-Only one learner's code runs at a time per worker: a submission is sent to its grading process once the one
-before has run all its learner code (its cells, in a kernel now shut down, and its function questions run
-again; the process says so, :data:`.server.LEARNER_DONE`) or finished, so a time limit means what it means in
-stock nbgrader, with one notebook per worker. The workers of a local cluster run in the coordinator's process
-and share one pool (:func:`configure`): two grading processes and one learner's code at a time per worker.
+The workers of a local cluster run in the coordinator's process and share one pool (:func:`configure`).
+
+A worker may keep :data:`OVERLAP` grading processes (``AUTOGRADER_OVERLAP``, default 1) and as many threads,
+so that the next submission starts while the last one finishes: its private course, nbgrader's sanitizing and
+its kernel's start overlap the last one's nbgrader steps after grading and its way back. Only one learner's
+code runs at a time per worker: a submission is sent to its grading process once the one before has run all
+its learner code (its cells, in a kernel now shut down, and its function questions run again; the process
+says so, :data:`.server.LEARNER_DONE`) or finished. It is off by default: it keeps the cores busier, and a
+cell's time limit is wall-clock time, so a cell near its limit (importing Keras under a 15 s limit on a busy
+2-core machine) can run past it where stock nbgrader's would not.
 A task that runs past its time, or whose grading process dies, comes back as a failed
 :class:`~.tasks.Outcome` saying so, and the process is replaced: the worker itself carries on.
 """
@@ -35,7 +37,18 @@ from .tasks import Outcome, Task
 __all__ = ["OVERLAP", "GradingProcess", "configure", "grade", "stop", "warm_up", "warming"]
 
 START_SECONDS = 180.0  # for a new grading process to import nbgrader, on a busy machine
-OVERLAP = 2  # grading processes per worker (a local cluster gives its workers as many threads)
+OVERLAP_ENV = "AUTOGRADER_OVERLAP"  # grading processes per worker, to try overlapping (default 1: see the docstring)
+
+
+def _overlap() -> int:
+    value = os.environ.get(OVERLAP_ENV, "1")
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{OVERLAP_ENV} must be a whole number of grading processes per worker, 1 or more, "
+                         f"not {value!r}")
+    return int(value)
+
+
+OVERLAP = _overlap()  # grading processes per worker (a local cluster gives its workers as many threads)
 
 
 class _Pool:

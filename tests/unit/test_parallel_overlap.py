@@ -135,5 +135,7 @@ def test_timing_writes_nothing_unless_asked_and_one_line_per_step_when_asked(tmp
 
 @pytest.fixture(autouse=True)
 def _fresh_pool(monkeypatch):
-    """Each test gets its own pool: its cells gate and free slots (the module keeps one for the process's life)."""
+    """Each test gets its own pool of two grading processes per worker (AUTOGRADER_OVERLAP=2): its gate and free
+    slots (the module keeps one for the process's life)."""
+    monkeypatch.setattr(worker, "OVERLAP", 2)
     monkeypatch.setattr(worker, "_POOL", worker._Pool())
