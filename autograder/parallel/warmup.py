@@ -1,9 +1,10 @@
 """Each Dask worker starts its grading process as it joins the cluster, before any task arrives.
 
 Importing nbgrader in a new grading process takes seconds. :class:`WarmUp`, a worker plugin the
-coordinator registers, does it on every worker of the cluster, now or joining later; the workers of
-a local cluster also load this module as a preload (:func:`dask_setup`), which starts it before they
-even join. Both are in the background: the worker joins at once, and a second start is a no-op.
+coordinator registers, does it on every worker of the cluster, now or joining later; a worker started
+with this module as a preload (``dask worker --preload autograder.parallel.warmup``, :func:`dask_setup`)
+starts it before it even joins. A local cluster's grading processes start as the run is planned
+(:func:`.cluster.warm_local`). All are in the background, and a second start is a no-op.
 """
 
 from __future__ import annotations
