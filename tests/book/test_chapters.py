@@ -16,8 +16,8 @@ EXPECTED_ORDER = [
     "book/00-preface", "book/01-the-question", "book/02-dense", "book/03-trainable", "book/04-convolutions",
     "book/05-embeddings-normalization", "book/06-recurrent", "book/07-attention", "book/08-functional",
     "book/09-counting-without-building", "book/10-language-models", "book/11-fine-tuning-compression",
-    "book/12-memory-compute", "book/13-keras-vs-pytorch", "book/working-the-exercises", "book/deploying", "book/appendix-formulas",
-    "book/glossary",
+    "book/12-memory-compute", "book/13-keras-vs-pytorch", "book/working-the-exercises", "book/deploying",
+    "book/appendix-formulas", "book/glossary",
 ]
 ASSIGNMENTS = {  # chapter → its nbgrader assignment id
     "book/01-the-question": "a01_the_question", "book/02-dense": "a02_dense", "book/03-trainable": "a03_trainable",
