@@ -10,6 +10,7 @@ they are. tests/book/test_launch.py runs a downloaded notebook in an empty folde
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -61,6 +62,22 @@ def rewrite_downloads(app, exception) -> None:
             nbformat.write(notebook, path)
 
 
+def offer_notebook(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context``, before the theme's header buttons: a MyST notebook page offers its executed
+    notebook as the header's ".ipynb" download. sphinx-book-theme copies it to ``_sources`` only when launch
+    buttons are configured, and the book has none until ``repository.url`` is set (book/_repository.py)."""
+    if "kernelspec" not in app.env.metadata.get(pagename, {}) or not context.get("sourcename", "").endswith(
+            (".md", ".md.txt")):
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if executed.is_file():
+        target = Path(app.outdir, "_sources", f"{pagename}.ipynb")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(executed, target)
+        context["ipynb_source"] = f"{pagename}.ipynb"
+
+
 def setup(app):
+    app.connect("html-page-context", offer_notebook, priority=450)
     app.connect("build-finished", rewrite_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

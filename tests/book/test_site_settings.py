@@ -40,7 +40,7 @@ repository = _module("_repository")
 CONF = """
 import sys
 sys.path[:0] = [{root!r}, {book!r}]
-extensions = ["myst_nb", "sphinx_book_theme", "_repository", "_assets"]
+extensions = ["myst_nb", "sphinx_book_theme", "_repository", "_assets", "_standalone"]
 html_theme = "sphinx_book_theme"
 html_theme_options = {{"repository_url": {url!r}, "launch_buttons": {buttons!r}}}
 templates_path = [{templates!r}]
@@ -132,6 +132,13 @@ def test_a_built_page_follows_the_setting(tiny_books):
     assert not any(LAUNCH.search(page) or "github.com" in page for page in without.values())
     assert LAUNCH.search(with_address["chapter"]) and "mybinder.org/v2/gh/an-owner/a-course/" in with_address["chapter"]
     assert f'href="{ADDRESS}"' in with_address["index"] and f"git+{ADDRESS}" in with_address["index"]
+
+
+def test_a_notebook_page_offers_its_ipynb_with_or_without_an_address(tiny_books):
+    """Does a chapter's header offer its notebook (.ipynb) for download whether repository.url is set or not
+    (the theme copies it only when it makes launch buttons)?"""
+    for url, pages in tiny_books.items():
+        assert "_sources/chapter.ipynb" in pages["chapter"], f"no .ipynb download with repository.url={url!r}"
 
 
 def test_mathjax_only_where_there_is_math_and_no_font_awesome_script(tiny_books):
