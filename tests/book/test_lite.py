@@ -32,6 +32,7 @@ from tests.book import notebook_ui as ui
 from tests.book.browser import OFFLINE, Recorder, chromium, open_quietly, screenshot
 from tests.book.building import HTML, ROOT
 from tests.book.serving import serve
+from tests.book.test_chapters import ASSIGNMENTS
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernels")]
 
@@ -178,10 +179,11 @@ def test_the_button_opens_the_chapters_notebook(learner):
 def test_every_chapters_button_opens_that_chapters_notebook_as_released(built_book):
     """Does each chapter with an exercise notebook have a button to that notebook in the site, and is the
     site's copy exactly the file in exercises/?"""
-    for released in sorted((ROOT / "exercises").glob("*/*.ipynb")):
-        number = released.parent.name[1:3]
-        page = next((HTML / "book").glob(f"{number}-*.html")).read_text()
-        assert f'href="../lite/notebooks/index.html?path={released.name}"' in page, f"chapter {number}: no button"
+    assert {p.parent.name for p in (ROOT / "exercises").glob("*/*.ipynb")} == set(ASSIGNMENTS.values())
+    for chapter, assignment in ASSIGNMENTS.items():
+        released = ROOT / "exercises" / assignment / f"{assignment}.ipynb"
+        page = (HTML / f"{chapter}.html").read_text()
+        assert f'href="../lite/notebooks/index.html?path={released.name}"' in page, f"{chapter}: no button"
         assert (HTML / "lite" / "files" / released.name).read_bytes() == released.read_bytes()
 
 
