@@ -81,16 +81,20 @@ def swiglu(hidden_dim, intermediate_dim):
     return gate_or_up + gate_or_up + dense(hidden_dim, intermediate_dim, use_bias=False).trainable
 
 
+def _router_and(experts, hidden_dim, intermediate_dim, num_experts, note):
+    """A bias-free router ``d·E`` over all ``num_experts``, and ``experts`` SwiGLU experts."""
+    router = dense(num_experts, hidden_dim, use_bias=False).trainable
+    return Derivation(router + term(experts) * swiglu(hidden_dim, intermediate_dim), note=note)
+
+
 def moe_total(hidden_dim, intermediate_dim, num_experts, top_k):
     """A sparse mixture of SwiGLU experts (as Mixtral's): a bias-free router ``d·E`` and every expert."""
-    router = dense(num_experts, hidden_dim, use_bias=False).trainable
-    return Derivation(router + term(num_experts) * swiglu(hidden_dim, intermediate_dim), note="router + experts")
+    return _router_and(num_experts, hidden_dim, intermediate_dim, num_experts, "router + experts")
 
 
 def moe_active(hidden_dim, intermediate_dim, num_experts, top_k):
     """What one token uses of it: the router, and ``top_k`` experts."""
-    router = dense(num_experts, hidden_dim, use_bias=False).trainable
-    return Derivation(router + term(top_k) * swiglu(hidden_dim, intermediate_dim), note="router + top_k experts")
+    return _router_and(top_k, hidden_dim, intermediate_dim, num_experts, "router + top_k experts")
 
 
 def _live_moe(hidden_dim, intermediate_dim, num_experts, top_k, used=None):
