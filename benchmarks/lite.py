@@ -36,7 +36,7 @@ from pathlib import Path
 
 from jupyter_client.manager import start_new_kernel
 
-from lite import build
+from lite import build, snapshot
 from tests.book import notebook_ui as ui
 from tests.book.browser import OFFLINE, chromium
 from tests.book.serving import serve
@@ -200,8 +200,9 @@ def sizes(site: Path) -> dict[str, float]:
 
     pyodide = site / "static" / "pyodide"
     parts = {"Pyodide runtime": mb(pyodide.glob("pyodide*")) + mb(pyodide.glob("python_stdlib.zip")),
-             "the kernel's wheels": mb(pyodide.glob("*.whl")) - mb(pyodide.glob("keras_params_course-*.whl")),
-             "this package": mb(pyodide.glob("keras_params_course-*.whl")),
+             "Python's snapshot": mb(pyodide.glob(snapshot.SNAPSHOT)),
+             "the packages' files (the kernel's and this one)": mb(pyodide.glob(snapshot.FILES)),
+             "wheels": mb(pyodide.glob("*.whl")),  # a site built before lite/snapshot.py (--site)
              "the notebooks": mb((site / "files").glob("*.ipynb"))}
     total = mb(site.rglob("*"))
     return {"site": total, "JupyterLite's app": total - sum(parts.values()), **parts}
@@ -254,7 +255,7 @@ def report(r: dict) -> str:
     lines += ["", f"The check cell alone: {b['check_s'] * 1000:.0f} ms in the browser, {k['check_s'] * 1000:.0f} ms "
               f"on a local CPython kernel (which starts in {k['idle_s']:.1f} s).",
               f"Site size: **{s['site']:.1f} MB** (target ≤ 45 MB): " + ", ".join(
-                  f"{name} {mb:.1f} MB" for name, mb in s.items() if name != "site") + ".",
+                  f"{name} {mb:.1f} MB" for name, mb in s.items() if name != "site" and mb) + ".",
               f"Load average (1, 5, 15 min) before: {r['load'][0]}; after: {r['load'][1]}; "
               + ("chapter 1 of the built book." if r["real_book"] else "a stand-in chapter page (no built book).")]
     return "\n".join(lines)

@@ -10,12 +10,12 @@ The site is JupyterLite's Notebook interface with the Pyodide kernel and nothing
    Jupyter, in the browser and through nbgrader);
 3. ``jupyter lite build`` with the settings beside this file; labextensions of the build's own Python
    are ignored (nbgrader's would look for a server), only the Pyodide kernel's is added;
-4. the start made quicker and visible (issue 22): every package the kernel needs, its own shims included
-   (``piplite``, ``ipykernel``, ``pyodide-kernel``), is in the lock and loaded by Pyodide in one parallel step
-   instead of one ``piplite.install`` after another; the kernel loads Pyodide through ``start.mjs``, which
-   moves the working folder to the end of ``sys.path`` (it is the notebook's drive: every import looked there
-   first, one request to the service worker each); and ``starting.js`` puts a status line on the notebook
-   page while Python starts.
+4. the start made quick and visible (issue 22): every package the kernel needs, its own shims included
+   (``piplite``, ``ipykernel``, ``pyodide-kernel``), is in the lock and preloaded, none installed one by one;
+   :mod:`lite.snapshot` replaces their wheels by a memory snapshot of Python with them imported and one archive
+   of their files, which the kernel's ``start.mjs`` restores and writes (it also keeps Python off the notebook's
+   drive until the kernel has started); ``starting.js`` starts the notebook's kernel while the page loads and
+   puts a status line on the page while Python starts.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pathlib import Path
 
 from jupyter_core.paths import jupyter_path
 
-from lite import LiteError, bytecode, fetch
+from lite import LiteError, bytecode, fetch, snapshot
 
 ROOT = fetch.ROOT
 HERE = Path(__file__).resolve().parent
@@ -166,6 +166,7 @@ def stage(lite_dir: Path, exercises: Path = EXERCISES, package: Path | None = No
     (static / "pyodide-lock.json").write_text(json.dumps(site_lock, indent=1, sort_keys=True))
     site_settings = settings(json.loads((HERE / "jupyter-lite.json").read_text()), site_lock)
     (lite_dir / "jupyter-lite.json").write_text(json.dumps(site_settings, indent=2))
+    snapshot.make(static)
     files = lite_dir / "files"
     files.mkdir()
     for notebook in notebooks(exercises):

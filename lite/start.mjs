@@ -1,12 +1,94 @@
-// The Pyodide kernel loads Pyodide through this module (jupyter-lite.json's pyodideUrl, set by lite/build.py):
-// Pyodide's own loadPyodide, then one change before the kernel imports anything. Pyodide puts "" (the working
-// folder) first on sys.path, and the kernel makes the notebook's drive the working folder: every import then
-// asked the service worker about the drive first, one synchronous request each (about a hundred at start).
-// Moved to the end, the drive is still importable (a learner's own module), after the installed packages.
+// The Pyodide kernel loads Pyodide through this module (jupyter-lite.json's pyodideUrl, set by lite/build.py).
+//
+// The quick start (issue 22, lite/snapshot.py): Python is restored from a memory snapshot made at build time with
+// the kernel's packages and this course's package already imported (snapshot.bin.gz), and their files, which
+// later imports still read, are written from one archive (site-packages.bin.gz). This replaces loading,
+// unpacking and importing them: seconds of the reader's CPU. If the snapshot cannot be restored (an old browser,
+// too little memory), Python starts the usual way, with the files from the same archive.
+//
+// Until the kernel itself has started, Python does not look at the notebook's drive: the drive is where the
+// kernel's working folder is, and every look (an import not found, a configuration file searched) is a request
+// that waits for the page, which is busy drawing the notebook then. So the working folder stays "/" and "" is
+// off sys.path until the kernel's own start has run; then both are put back, "" last (a learner's own module
+// in the drive is still importable, after the installed packages).
 import { loadPyodide as loadRuntime } from "./pyodide.mjs";
 
+const DRIVE = "/drive";
+
+async function gunzipped(name) {
+  const response = await fetch(new URL(name, import.meta.url));
+  if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+  return new Uint8Array(await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+}
+
+function writeFiles(FS, archive) {
+  // a 4-byte little-endian length, a JSON list of [path, size], then the files' bytes in that order
+  const length = new DataView(archive.buffer, archive.byteOffset, 4).getUint32(0, true);
+  const index = JSON.parse(new TextDecoder().decode(archive.subarray(4, 4 + length)));
+  let offset = 4 + length;
+  const folders = new Set();
+  for (const [path, size] of index) {
+    const folder = path.slice(0, path.lastIndexOf("/"));
+    if (!folders.has(folder)) { FS.mkdirTree(folder); folders.add(folder); }
+    FS.writeFile(path, archive.subarray(offset, offset + size), { canOwn: true });
+    offset += size;
+  }
+}
+
+async function restored(options) {
+  const [snapshot, create] = await Promise.all([
+    gunzipped("snapshot.bin.gz"), import("./pyodide.asm.mjs").then((module) => module.default)]);
+  return loadRuntime({
+    ...options, packages: [], _loadSnapshot: snapshot,
+    // the wasm module's memory starts smaller than the snapshot: grow it (by allocating) before the restore
+    createPyodideModule: async (settings) => {
+      const module = await create(settings);
+      if (snapshot.length > module.HEAP8.length) module._malloc(snapshot.length);
+      return module;
+    },
+  });
+}
+
+async function started(options) {
+  const files = gunzipped("site-packages.bin.gz");
+  let pyodide;
+  try {
+    pyodide = await restored(options);
+  } catch (error) {
+    console.warn(`Python could not be restored from its snapshot (${error}); it starts the usual way.`);
+    pyodide = await loadRuntime({ ...options, packages: [] });
+  }
+  writeFiles(pyodide.FS, await files);
+  for (const name of Object.keys(pyodide.lockfile.packages)) pyodide.loadedPackages[name] = "site-packages.bin.gz";
+  // a snapshot's random state would be the same at every start: draw a new one
+  pyodide.runPython("import random\nrandom.seed()");
+  return pyodide;
+}
+
+function driveAfterKernel(pyodide) {
+  const { FS } = pyodide;
+  const chdir = FS.chdir.bind(FS);
+  const run = pyodide.runPythonAsync.bind(pyodide);
+  let folder = null;
+  pyodide.runPython("import sys\nif '' in sys.path:\n    sys.path.remove('')");
+  FS.chdir = (path) => { if (String(path).startsWith(DRIVE)) folder = path; else chdir(path); };
+  pyodide.runPythonAsync = async (code, ...rest) => {
+    try {
+      return await run(code, ...rest);
+    } finally {
+      if (code.includes("import pyodide_kernel")) {  // the kernel's own start (it may chdir into the drive)
+        FS.chdir = chdir;
+        pyodide.runPythonAsync = run;
+        if (folder && !FS.cwd().startsWith(DRIVE)) chdir(folder);
+        // IPython's start puts "" first again: last, it is still the notebook's folder, looked at after the rest
+        pyodide.runPython("import sys\nwhile '' in sys.path:\n    sys.path.remove('')\nsys.path.append('')");
+      }
+    }
+  };
+}
+
 export async function loadPyodide(options) {
-  const pyodide = await loadRuntime(options);
-  pyodide.runPython("import sys\nif '' in sys.path:\n    sys.path.remove('')\n    sys.path.append('')");
+  const pyodide = await started(options);
+  driveAfterKernel(pyodide);
   return pyodide;
 }

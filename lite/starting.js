@@ -1,8 +1,12 @@
-// While Python starts in the page, say so: a status line at the top of the notebook, read out by screen readers
-// (role=status, aria-live=polite), with an indeterminate progress bar. lite/build.py adds this file to the site's
-// notebook page. It finds the notebook's kernel session in JupyterLite's app (window.jupyterapp, exposed by the
-// site's jupyter-lite.json), follows its status signal, and goes away once the kernel is ready (its first
-// "idle"), after saying so.
+// lite/build.py adds this file to the site's notebook page. It does two things while the page loads:
+//
+// - It starts the notebook's kernel early (issue 22): as soon as JupyterLite's services and the Pyodide kernel are
+//   registered (window.jupyterapp, exposed by the site's jupyter-lite.json), it starts a session for the notebook
+//   named in the address (?path=...). When the notebook has loaded, its session context finds that session by its
+//   path and joins it: Python starts while the page draws the notebook instead of after.
+// - While Python starts, it says so: a status line at the top of the page, read out by screen readers
+//   (role=status, aria-live=polite), with an indeterminate progress bar. It follows that session's kernel (or,
+//   without one, the notebook's own) and goes away once the kernel is ready (its first "idle"), after saying so.
 (function () {
   "use strict";
   const TEXT = {
@@ -32,11 +36,50 @@
     return { box, text, progress };
   }
 
-  function sessionContext() {
+  let early = null;  // the session started early, once it has a kernel
+
+  function sessionContext() {  // what has a statusChanged signal and a kernelDisplayStatus
+    if (early) return early;
     const app = window.jupyterapp;
     const widget = app && app.shell && app.shell.currentWidget;
     const context = widget && widget.sessionContext;
     return context && context.session ? context : null;
+  }
+
+  async function kernelName(kernelspecs) {  // the Pyodide kernel's extension registers it a moment after start
+    for (let tries = 0; tries < 400; tries++) {
+      const specs = kernelspecs.specs;
+      if (specs && specs.default && specs.kernelspecs[specs.default]) return specs.default;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      await kernelspecs.refreshSpecs();
+    }
+    throw new Error("no kernel was registered within 10 s");
+  }
+
+  async function startEarly(manager, path) {
+    await manager.ready;
+    const name = await kernelName(manager.kernelspecs);
+    await manager.sessions.refreshRunning();
+    if ([...manager.sessions.running()].some((model) => model.path === path)) return;
+    const session = await manager.sessions.startNew(
+      { path, name: path.split("/").pop(), type: "notebook", kernel: { name } });
+    early = {
+      statusChanged: session.statusChanged,
+      get kernelDisplayStatus() { return session.kernel ? session.kernel.status : "starting"; },
+    };
+  }
+
+  function startKernel() {
+    const path = new URLSearchParams(location.search).get("path");
+    if (!path || !path.endsWith(".ipynb")) return;
+    const timer = setInterval(() => {
+      const manager = window.jupyterapp && window.jupyterapp.serviceManager;
+      if (!manager) return;
+      clearInterval(timer);
+      startEarly(manager, path).catch((error) => {
+        console.warn(`The kernel was not started early (${error}); it starts with the notebook.`);
+      });
+    }, 20);
   }
 
   function watch(ui) {
@@ -66,6 +109,7 @@
   }
 
   function start() {
+    startKernel();
     watch(bar());
   }
 

@@ -232,7 +232,8 @@ def test_the_download_is_the_notebook_a_course_grades(learner, tmp_path):
 
 def test_every_request_stays_on_127_0_0_1(learner, served_site):
     """Did the page, its kernel's worker and its service worker ask no other host for anything, and did
-    the runtime, the kernel's wheels and this package come from the site itself?"""
+    the runtime, the kernel's snapshot and its packages' files (this package's among them) come from the site
+    itself?"""
     site = served_site
     requested = set(learner.recorded.requests)
     assert requested and all(url.startswith((site, "data:", "blob:")) for url in requested), \
@@ -242,7 +243,7 @@ def test_every_request_stays_on_127_0_0_1(learner, served_site):
     unseen = {path.split("?")[0] for path in _Site.served} - {url[len(site) - 1:].split("?")[0] for url in requested}
     unseen = {path for path in unseen if not (path.endswith(".ico") and "favicon" in path)}
     assert not unseen, f"served but not recorded (a worker not watched?): {sorted(unseen)}"
-    for wanted in ("pyodide.asm.wasm", "python_stdlib.zip", "ipython-", "keras_params_course-"):
+    for wanted in ("pyodide.asm.wasm", "python_stdlib.zip", "snapshot.bin.gz", "site-packages.bin.gz"):
         assert wanted in " ".join(_Site.served), f"{wanted} was not served by the site"
 
 

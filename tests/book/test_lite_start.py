@@ -1,15 +1,20 @@
-"""While Python starts in the browser, the notebook says so (issue 22): lite/starting.js, in headless Chromium.
+"""Python's quick start in the browser, and the notebook saying so (issue 22): lite/starting.js and
+lite/start.mjs, in headless Chromium.
 
 The JupyterLite site is built alone (``lite.build``, no book needed), served on 127.0.0.1 and opened on chapter 1's
 notebook with a new profile. The page is watched every 50 ms from the first moment until Python is ready: what
-the status line said and how (its role, its live region, its progress bar), whether a cell run while Python
-started ran once it was ready, and that the line went away.
+the status line said and how (its role, its live region, its progress bar), whether a cell run as soon as the
+notebook showed ran once Python was ready, and that the line went away. Then: was Python restored from its
+snapshot, with one kernel started before the notebook showed, and can a learner still import a module of their
+own from the notebook's folder?
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 
@@ -29,7 +34,13 @@ LOOK = f"""(() => {{ const line = {LINE}; if (!line) return null;
     live: line.getAttribute('aria-live'), hidden: line.hidden || getComputedStyle(line).display === 'none',
     progress: !!line.querySelector('progress:not([value])'), cells: {ui.CELLS}.length,
     kernel: window.jupyterapp && window.jupyterapp.shell.currentWidget
-      ? window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus : '' }}; }})()"""
+      ? window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus : '',
+    session: !!(window.jupyterapp && window.jupyterapp.shell.currentWidget
+      && window.jupyterapp.shell.currentWidget.sessionContext.session) }}; }})()"""
+OWN_MODULE = """import os, sys
+open("course_own_module.py", "w").write("ANSWER = 42")
+import course_own_module
+print(os.getcwd().startswith("/drive"), sys.path[-1] == "", course_own_module.ANSWER)"""
 AXE_LINE = """;
 axe.run('#course-python-status', {resultTypes: ['violations']}).then(result => result.violations
   .map(v => `${v.impact} ${v.id} (${v.help})`))"""
@@ -49,6 +60,10 @@ class Start:
     early_output: str = ""
     after_ready: dict | None = None
     axe: list[str] | None = None
+    console: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    kernels: int = 0
+    own_module: str = ""
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +74,8 @@ def start(tmp_path_factory) -> Start:
     seen = Start()
     with serve(folder, _Quiet) as address, \
             chromium(tmp_path_factory.mktemp("profile"), OFFLINE, timeout=120) as (page, _):
+        page.context.on("console", lambda message: seen.console.append(f"{message.type}: {message.text}"))
+        page.context.on("request", lambda request: seen.requests.append(request.url))
         page.goto(f"{address}lite/notebooks/index.html?path={NOTEBOOK}", wait_until="commit")
         ui.wait_for(page, LINE, 60, "the status line", every=0.05)
         _watch(page, seen)
@@ -68,21 +85,36 @@ def start(tmp_path_factory) -> Start:
         seen.after_ready = page.evaluate(LOOK)
         seen.early_prompt = page.evaluate(f"{ui.CELLS}[1].querySelector('.jp-InputPrompt').innerText")
         seen.early_output = ui.output(page, 1)
+        seen.kernels = page.evaluate("[...window.jupyterapp.serviceManager.kernels.running()].length")
+        answer = _answer_cell()
+        ui.type_into(page, answer, OWN_MODULE)
+        ui.run(page, answer, 60)
+        ui.wait_for(page, f"{ui.CELLS}[{answer}].querySelector('.jp-OutputArea').innerText.trim()", 30,
+                    "the answer cell's output")
+        seen.own_module = ui.output(page, answer)
     return seen
 
 
+def _answer_cell() -> int:
+    """The index of the notebook's first answer cell (the import cell above it is read-only)."""
+    cells = json.loads((build.EXERCISES / Path(NOTEBOOK).stem / NOTEBOOK).read_text())["cells"]
+    return next(i for i, cell in enumerate(cells) if cell["metadata"].get("nbgrader", {}).get("solution"))
+
+
 def _watch(page, seen: Start) -> None:
-    """Look every 50 ms until the kernel is idle; the first time the line says Python is starting, run the
-    import cell (click, Shift+Enter) as a reader who does not wait."""
+    """Look every 50 ms until the kernel is idle; the first time the line says Python is starting, run axe on
+    it; as soon as the notebook's cells show and it has its session, run the import cell (click, Shift+Enter)
+    as a reader who does not wait."""
     ran = False
     for _ in range(int(KERNEL_TIMEOUT / 0.05)):
         look = page.evaluate(LOOK)
         seen.looks.append(look)
-        if look["state"] == "python" and not ran and look["cells"] > 1:
+        if look["state"] == "python" and seen.axe is None:
+            seen.axe = page.evaluate(axe_source() + AXE_LINE)
+        if not ran and look["cells"] > 1 and look["session"]:
             ui.click(page, f"{ui.CELLS}[1].querySelector('.jp-InputArea-editor')")
             page.keyboard.press("Shift+Enter")
             ran = True
-            seen.axe = page.evaluate(axe_source() + AXE_LINE)
         if look["kernel"] == "idle" and ran:
             return
         ui.pump(page, 0.05)
@@ -125,7 +157,31 @@ def test_the_status_line_says_ready_and_goes(start):
 
 
 def test_a_cell_run_while_python_starts_runs_once_ready(start):
-    """Does the import cell, run with Shift+Enter while the line said Python was starting, run once Python
-    is ready, without an error?"""
+    """Does the import cell, run with Shift+Enter as soon as the notebook showed (Python may still be starting),
+    run once Python is ready, without an error?"""
     assert start.early_prompt.strip().startswith("[1]"), start.early_prompt
     assert "Error" not in start.early_output, start.early_output
+
+
+def test_python_is_restored_from_its_snapshot(start):
+    """Did the kernel start from the site's snapshot and its files' archive (lite/snapshot.py), without falling
+    back to the usual start, and ask for no wheel?"""
+    assert not [line for line in start.console if "could not be restored" in line], start.console
+    asked = " ".join(start.requests)
+    assert "static/pyodide/snapshot.bin.gz" in asked and "static/pyodide/site-packages.bin.gz" in asked
+    assert ".whl" not in asked
+
+
+def test_one_kernel_starts_before_the_notebook_shows(start):
+    """Did the line say Python was starting before the notebook's cells were on screen (starting.js started the
+    notebook's kernel while the page loaded), and did the notebook join that kernel rather than start a
+    second?"""
+    assert any(look["state"] == "python" and look["cells"] == 0 for look in start.looks), \
+        [(look["state"], look["cells"]) for look in start.looks][:40]
+    assert start.kernels == 1
+
+
+def test_a_learners_own_module_in_the_notebooks_folder_imports(start):
+    """Once the kernel has started, is the working folder the notebook's drive again, is "" back on sys.path
+    (last), and does a module the learner writes there import?"""
+    assert "True True 42" in start.own_module, start.own_module
