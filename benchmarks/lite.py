@@ -16,7 +16,8 @@ Times are seconds from the click, read in the page: **status line** (the noteboo
 started and the kernel's packages imported), **package** (``from autograder import check, show`` done) and
 **verdict** (the check cell shows ✓), and the CPU time the browser used meanwhile (its processes, from /proc:
 less moved by other programs than the wall clock, so two builds can be compared on a busy machine with
-``--site``). Also the check cell alone (run again once warm) against a local CPython kernel, and the site's size.
+``--site``), and the bytes of the site's files it was sent (a warm visit: those not in its cache). Also the
+check cell alone (run again once warm) against a local CPython kernel, and the site's size.
 Target (issue 22): the first verdict within 5 s of the click, cold.
 
     python -m benchmarks.lite              # 3 rounds, prints a Markdown report with the load average
@@ -33,6 +34,7 @@ import tempfile
 import time
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
+from typing import ClassVar
 
 from jupyter_client.manager import start_new_kernel
 
@@ -72,12 +74,16 @@ RECORDER = """(([importCell, checkCell]) => {
 
 class _Quiet(SimpleHTTPRequestHandler):
     site: Path
+    served: ClassVar[list[int]] = []  # the size of each file of the site served since the last visit began
 
     def translate_path(self, path: str) -> str:
         """``/lite/...`` from the site built for this run, everything else from the book's folder."""
         bare = path.split("?", 1)[0].split("#", 1)[0]
         if bare.startswith("/lite/"):
-            return str(self.site / bare.removeprefix("/lite/"))
+            found = self.site / bare.removeprefix("/lite/")
+            if found.is_file():
+                _Quiet.served.append(found.stat().st_size)
+            return str(found)
         return super().translate_path(path)
 
     def log_message(self, *args):
@@ -120,6 +126,7 @@ def visit(url: str, steps: list[tuple[int, str]], profile: Path) -> dict:
     with chromium(profile, OFFLINE, timeout=120) as (page, _):
         page.goto(url, wait_until="networkidle")
         clicked, cpu = page.evaluate("Date.now()"), cpu_seconds()
+        _Quiet.served.clear()
         ui.click(page, BUTTON)
         seen = {"status_s": _wait(page, clicked, f"({STATUS} && !{STATUS}.hidden) || {ui.CELLS}.length",
                                   "the status line")}
@@ -138,6 +145,7 @@ def visit(url: str, steps: list[tuple[int, str]], profile: Path) -> dict:
         marks, cpu = page.evaluate("window.__marks"), cpu_seconds() - cpu
         seen |= {f"{name}_s": (marks[name] - clicked) / 1000 for name in ("python", "package", "verdict")}
         seen["cpu_s"] = cpu
+        seen["served_mb"] = sum(_Quiet.served) / 1e6  # what the site sent (a warm visit: what was not cached)
         if seen["status_s"] is not None:
             ui.wait_for(page, f"{STATUS}.hidden", 10, "the status line to go once Python is ready")
         seen["check_s"] = ui.run(page, steps[-1][0], 60)
@@ -250,7 +258,9 @@ def report(r: dict) -> str:
     for kind in ("cold", "warm"):
         lines.append(f"\nEach {kind} first verdict: " + ", ".join(f"{v['verdict_s']:.1f} s" for v in r[kind])
                      + "; CPU time the browser used from the click to the verdict: "
-                     + ", ".join(f"{v['cpu_s']:.1f} s" for v in r[kind]) + ".")
+                     + ", ".join(f"{v['cpu_s']:.1f} s" for v in r[kind])
+                     + "; the site's files it was sent meanwhile: "
+                     + ", ".join(f"{v['served_mb']:.1f} MB" for v in r[kind]) + ".")
     b, k, s = _medians(r["cold"] + r["warm"]), r["local"], r["sizes"]
     lines += ["", f"The check cell alone: {b['check_s'] * 1000:.0f} ms in the browser, {k['check_s'] * 1000:.0f} ms "
               f"on a local CPython kernel (which starts in {k['idle_s']:.1f} s).",

@@ -12,6 +12,7 @@ own from the notebook's folder?
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
@@ -37,10 +38,11 @@ LOOK = f"""(() => {{ const line = {LINE}; if (!line) return null;
       ? window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus : '',
     session: !!(window.jupyterapp && window.jupyterapp.shell.currentWidget
       && window.jupyterapp.shell.currentWidget.sessionContext.session) }}; }})()"""
-OWN_MODULE = """import os, sys
+BUILD_SECRET = "KPC_BUILD_MACHINE_ONLY"
+OWN_MODULE = f"""import os, sys
 open("course_own_module.py", "w").write("ANSWER = 42")
 import course_own_module
-print(os.getcwd().startswith("/drive"), sys.path[-1] == "", course_own_module.ANSWER)"""
+print(os.getcwd().startswith("/drive"), sys.path[-1] == "", course_own_module.ANSWER, {BUILD_SECRET!r} in os.environ)"""
 AXE_LINE = """;
 axe.run('#course-python-status', {resultTypes: ['violations']}).then(result => result.violations
   .map(v => `${v.impact} ${v.id} (${v.help})`))"""
@@ -68,9 +70,14 @@ class Start:
 
 @pytest.fixture(scope="module")
 def start(tmp_path_factory) -> Start:
-    """Open the notebook, run the import cell as soon as the line says Python is starting, watch until ready."""
+    """Build the site (with a variable in the environment that must not reach it), open the notebook, run the
+    import cell as soon as the notebook shows, watch until Python is ready; then a learner's own module."""
     folder = tmp_path_factory.mktemp("lite-start")
-    build.build(folder / "lite")
+    os.environ[BUILD_SECRET] = "a value only the build machine has"
+    try:
+        build.build(folder / "lite")
+    finally:
+        del os.environ[BUILD_SECRET]
     seen = Start()
     with serve(folder, _Quiet) as address, \
             chromium(tmp_path_factory.mktemp("profile"), OFFLINE, timeout=120) as (page, _):
@@ -185,3 +192,9 @@ def test_a_learners_own_module_in_the_notebooks_folder_imports(start):
     """Once the kernel has started, is the working folder the notebook's drive again, is "" back on sys.path
     (last), and does a module the learner writes there import?"""
     assert "True True 42" in start.own_module, start.own_module
+
+
+def test_nothing_of_the_build_machines_environment_reaches_the_page(start):
+    """The snapshot is Python's memory as the build left it: does a variable set in the build's environment stay
+    out of the learner's os.environ (a CI secret must never be published in the site)?"""
+    assert start.own_module.split()[-1] == "False", start.own_module
