@@ -61,8 +61,11 @@ class BoundedClient(NotebookClient):
     """nbclient with a notebook budget, an output cap and no exception for a dead kernel."""
 
     def __init__(self, nb, budget: Budget, sandbox: Sandbox | None = None, **kw):
+        # Once the last cell has run, its outputs are all in: the kernel (in a sandbox thrown away after) is killed
+        # at once. A graceful shutdown (interrupt, shutdown request, then polling every 0.1 s for the exit) spent
+        # 0.24-0.67 s a notebook waiting: a third of a short notebook's grading.
         super().__init__(nb, timeout=int(budget.cell_seconds), interrupt_on_timeout=True,
-                         error_on_timeout=TIMEOUT, allow_errors=True, **kw)
+                         error_on_timeout=TIMEOUT, allow_errors=True, shutdown_kernel="immediate", **kw)
         self.budget = budget
         self.sandbox = sandbox
         self.stop_reason: str | None = None
