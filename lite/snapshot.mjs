@@ -16,9 +16,10 @@ import { pathToFileURL } from "node:url";
 const [step, folder, ...paths] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(`${folder}/pyodide.mjs`).href);
 const quiet = { stdout: () => {}, stderr: (line) => process.stderr.write(`${line}\n`) };
-// Kept out of the snapshot: they hold JavaScript objects (the kernel's Pyodide API, micropip's fetch) or set up
-// the kernel itself; the kernel imports them at its start, in about a quarter of a second.
-const LIVE = /^(pyodide_kernel|micropip|piplite|pyodide_js|js|pyodide\.http|pyodide\.webloop)(\.|$)/;
+// Kept out of the snapshot: they hold JavaScript objects (Pyodide's API as `pyodide_js`, which micropip and the
+// kernel bind as they are imported) or set up the kernel itself; the kernel imports them at its start, in about
+// a quarter of a second.
+const LIVE = /^(pyodide_kernel|micropip|piplite|pyodide_js|js)(\.|$)/;
 
 async function modules() {
   const lock = JSON.parse(readFileSync(`${folder}/pyodide-lock.json`, "utf8"));
