@@ -209,6 +209,7 @@ def build(out: Path, exercises: Path = EXERCISES, package: Path | None = None) -
             raise LiteError(f"jupyter lite build failed (exit {done.returncode}):\n{done.stdout[-3000:]}"
                             f"{done.stderr[-3000:]}")
     _favicons(out)
+    _legacy_fonts(out)
     _start_module(out)
     _status_line(out)
     return out
@@ -238,6 +239,23 @@ def _status_line(out: Path) -> None:
     shutil.copy(HERE / "starting.js", script)
     version = _sha256(script)[:12]  # a new script is fetched anew, not taken from the browser's cache
     page.write_text(html.replace("</body>", f'<script src="../{STATUS_SCRIPT}?v={version}"></script></body>'))
+
+
+LEGACY_FONTS = (".eot", ".ttf", ".svg", ".woff")
+
+
+def _legacy_fonts(out: Path) -> list[Path]:
+    """Remove the older formats of every font JupyterLite also ships as WOFF2 (Font Awesome's, 2.8 MB of the
+    site): their CSS lists WOFF2 first, and every browser that can run the kernel (WebAssembly, gzip streams)
+    reads WOFF2, so never asks for the others. Returns what was removed."""
+    removed = []
+    for woff2 in (out / "build").glob("*.woff2"):
+        for suffix in LEGACY_FONTS:
+            older = woff2.with_suffix(suffix)
+            if older.is_file():
+                older.unlink()
+                removed.append(older)
+    return removed
 
 
 def _favicons(out: Path) -> None:

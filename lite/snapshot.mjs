@@ -66,9 +66,34 @@ async function make() {
   pyodide.FS.writeFile("/tmp/modules.json", JSON.stringify(wanted));
   pyodide.runPython(MAKE);
   const made = JSON.parse(pyodide.FS.readFile("/tmp/made.json", { encoding: "utf8" }));
+  const zeroed = zeroFreeMemory(pyodide._module);
   const snapshot = pyodide.makeMemorySnapshot();
   writeFileSync(paths[1], snapshot);
-  return { ...made, modules: wanted.length, bytes: snapshot.length };
+  return { ...made, modules: wanted.length, bytes: snapshot.length, zeroed };
+}
+
+// The snapshot is all of the wasm memory, free parts included, and those still hold what was there before (the
+// wheels' bytes, files read while importing): zeroed, they compress to nothing (1.3 of 15 MB compressed). Free
+// blocks are taken from malloc, largest first, with the heap held at its size so none is made anew, zeroed and
+// given back; the memory past the heap's end is zeroed too. Returns the bytes zeroed.
+function zeroFreeMemory(module) {
+  const taken = [];
+  let zeroed = 0;
+  module._malloc_set_footprint_limit(module._malloc_footprint());
+  for (let size = 1 << 24; size >= 16;) {
+    const block = module._malloc(size) >>> 0;
+    if (!block) { size >>= 1; continue; }
+    module.HEAPU8.fill(0, block, block + size);
+    taken.push(block);
+    zeroed += size;
+  }
+  for (const block of taken) module._free(block);
+  module._malloc_set_footprint_limit(-1);  // no limit, as before
+  module._malloc_trim(0);
+  const end = module._sbrk(0) >>> 0;
+  zeroed += module.HEAPU8.length - end;
+  module.HEAPU8.fill(0, end);
+  return zeroed;
 }
 
 const steps = { modules, make };

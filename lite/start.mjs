@@ -15,10 +15,37 @@ import { loadPyodide as loadRuntime } from "./pyodide.mjs";
 
 const DRIVE = "/drive";
 
-async function gunzipped(name) {
-  const response = await fetch(new URL(name, import.meta.url));
+const RUNTIME = "pyodide.asm.wasm";  // kept gzipped in the site (a third of its size), unpacked as it arrives
+const nativeFetch = globalThis.fetch;
+const fetchFromNetwork = (...args) => nativeFetch.apply(globalThis, args);
+
+function unpacked(response) {
+  // the body, gunzipped, as a stream; a server that sent the file with "Content-Encoding: gzip" (Apache's
+  // AddEncoding, nginx's gzip_static) has had the browser unpack it already
+  const encoded = /gzip/i.test(response.headers.get("Content-Encoding") || "");
+  return encoded ? response.body : response.body.pipeThrough(new DecompressionStream("gzip"));
+}
+
+async function fetchGzipped(name) {
+  const response = await fetchFromNetwork(new URL(name, import.meta.url));
   if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-  return new Uint8Array(await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+  return unpacked(response);
+}
+
+async function gunzipped(name) {
+  return new Uint8Array(await new Response(await fetchGzipped(name)).arrayBuffer());
+}
+
+// Pyodide fetches its runtime itself, once the snapshot is in, and compiles it as it arrives: it is given the
+// gzipped file, asked for from the start (alongside the snapshot), unpacked
+let runtimeAsked = null;
+
+async function fetchRuntime(resource, ...rest) {
+  const url = new URL(resource instanceof Request ? resource.url : String(resource), location.href);
+  if (url.href !== new URL(RUNTIME, import.meta.url).href) return fetchFromNetwork(resource, ...rest);
+  const body = await (runtimeAsked ?? fetchGzipped(`${RUNTIME}.gz`));
+  runtimeAsked = null;
+  return new Response(body, { headers: { "Content-Type": "application/wasm" } });
 }
 
 function writeFiles(FS, archive) {
@@ -88,7 +115,14 @@ function driveAfterKernel(pyodide) {
 }
 
 export async function loadPyodide(options) {
-  const pyodide = await started(options);
+  runtimeAsked = fetchGzipped(`${RUNTIME}.gz`);
+  globalThis.fetch = fetchRuntime;
+  let pyodide;
+  try {
+    pyodide = await started(options);
+  } finally {
+    globalThis.fetch = nativeFetch;
+  }
   driveAfterKernel(pyodide);
   return pyodide;
 }

@@ -6,7 +6,8 @@ notebook with a new profile. The page is watched every 50 ms from the first mome
 the status line said and how (its role, its live region, its progress bar), whether a cell run as soon as the
 notebook showed ran once Python was ready, and that the line went away. Then: was Python restored from its
 snapshot, with one kernel started before the notebook showed, and can a learner still import a module of their
-own from the notebook's folder?
+own from the notebook's folder? Two more servers: one that sends the gzipped files gzip-encoded, and one without
+the snapshot (Python then starts the usual way).
 """
 
 from __future__ import annotations
@@ -68,18 +69,44 @@ class Start:
     own_module: str = ""
 
 
+class _GzipEncoded(_Quiet):
+    """A server that sends a ``.gz`` file as itself with ``Content-Encoding: gzip`` (Apache's ``AddEncoding``,
+    nginx's ``gzip_static`` do): the browser unpacks it before the page sees it."""
+
+    def end_headers(self):
+        if self.path.split("?")[0].endswith(".gz"):
+            self.send_header("Content-Encoding", "gzip")
+        super().end_headers()
+
+
+class _NoSnapshot(_Quiet):
+    """A server without the snapshot (as if it could not be restored): Python must start the usual way."""
+
+    def do_GET(self):
+        if self.path.split("?")[0].endswith("/snapshot.bin.gz"):
+            self.send_error(404)
+        else:
+            super().do_GET()
+
+
 @pytest.fixture(scope="module")
-def start(tmp_path_factory) -> Start:
-    """Build the site (with a variable in the environment that must not reach it), open the notebook, run the
-    import cell as soon as the notebook shows, watch until Python is ready; then a learner's own module."""
+def site(tmp_path_factory) -> Path:
+    """The site built alone, with a variable in the build's environment that must not reach it."""
     folder = tmp_path_factory.mktemp("lite-start")
     os.environ[BUILD_SECRET] = "a value only the build machine has"
     try:
         build.build(folder / "lite")
     finally:
         del os.environ[BUILD_SECRET]
+    return folder
+
+
+@pytest.fixture(scope="module")
+def start(site, tmp_path_factory) -> Start:
+    """Open the notebook, run the import cell as soon as the notebook shows, watch until Python is ready; then a
+    learner's own module."""
     seen = Start()
-    with serve(folder, _Quiet) as address, \
+    with serve(site, _Quiet) as address, \
             chromium(tmp_path_factory.mktemp("profile"), OFFLINE, timeout=120) as (page, _):
         page.context.on("console", lambda message: seen.console.append(f"{message.type}: {message.text}"))
         page.context.on("request", lambda request: seen.requests.append(request.url))
@@ -177,6 +204,8 @@ def test_python_is_restored_from_its_snapshot(start):
     asked = " ".join(start.requests)
     assert "static/pyodide/snapshot.bin.gz" in asked and "static/pyodide/site-packages.bin.gz" in asked
     assert ".whl" not in asked
+    # the runtime, gzipped in the site, reached Pyodide unpacked: it ran, and the plain file was never asked for
+    assert "static/pyodide/pyodide.asm.wasm.gz" in asked and "pyodide.asm.wasm " not in f"{asked} "
 
 
 def test_one_kernel_starts_before_the_notebook_shows(start):
@@ -198,3 +227,38 @@ def test_nothing_of_the_build_machines_environment_reaches_the_page(start):
     """The snapshot is Python's memory as the build left it: does a variable set in the build's environment stay
     out of the learner's os.environ (a CI secret must never be published in the site)?"""
     assert start.own_module.split()[-1] == "False", start.own_module
+
+
+FIRST_CELL = "from autograder import check, show\nimport IPython, jedi, sys\nprint('python', sys.version_info[0])"
+
+
+def _first_cell(site: Path, handler, profile: Path) -> tuple[str, list[str]]:
+    """Serve the site with ``handler``, open the notebook, run an answer cell that imports this package and the
+    kernel's own: its output, and what the page's console said."""
+    console: list[str] = []
+    with serve(site, handler) as address, chromium(profile, OFFLINE, timeout=120) as (page, _):
+        page.context.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+        page.goto(f"{address}lite/notebooks/index.html?path={NOTEBOOK}", wait_until="commit")
+        ui.wait_until_idle(page, KERNEL_TIMEOUT)
+        answer = _answer_cell()
+        ui.type_into(page, answer, FIRST_CELL)
+        ui.run(page, answer, 60)
+        ui.wait_for(page, f"{ui.CELLS}[{answer}].querySelector('.jp-OutputArea').innerText.trim()", 60,
+                    "the answer cell's output")
+        return ui.output(page, answer), console
+
+
+def test_python_starts_where_the_server_sends_gz_files_gzip_encoded(site, tmp_path_factory):
+    """Where the server sends the site's ``.gz`` files with ``Content-Encoding: gzip`` (so the browser has
+    unpacked them already), is Python still restored from its snapshot, and does a cell run?"""
+    output, console = _first_cell(site, _GzipEncoded, tmp_path_factory.mktemp("profile-gzip"))
+    assert "python 3" in output, output
+    assert not [line for line in console if "could not be restored" in line], console
+
+
+def test_without_its_snapshot_python_starts_the_usual_way(site, tmp_path_factory):
+    """If the snapshot cannot be had, does Python start the usual way (the runtime still from its gzipped file,
+    the packages from the files' archive), say why in the console, and run a cell that imports them?"""
+    output, console = _first_cell(site, _NoSnapshot, tmp_path_factory.mktemp("profile-usual"))
+    assert "python 3" in output, output
+    assert [line for line in console if "could not be restored" in line and "404" in line], console

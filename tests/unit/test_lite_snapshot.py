@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lite import LiteError, snapshot
+from lite import LiteError, build, snapshot
 
 SITE = "/lib/python3.14/site-packages"
 
@@ -67,3 +67,18 @@ def test_without_node_the_message_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setattr(snapshot.shutil, "which", lambda name: None)
     with pytest.raises(LiteError, match="apt-get install nodejs"):
         snapshot.make(tmp_path)
+
+
+def test_only_fonts_also_shipped_as_woff2_lose_their_older_formats(tmp_path):
+    """Does the build remove a font's EOT, TTF, SVG and WOFF files where its WOFF2 is there (the format every
+    browser that runs the kernel reads), and keep a font that has no WOFF2 (MathJax's WOFF) and the WOFF2s?"""
+    fonts = tmp_path / "build"
+    fonts.mkdir()
+    names = ["fa-solid-900.woff2", "fa-solid-900.eot", "fa-solid-900.ttf", "fa-solid-900.svg",
+             "fa-solid-900.woff", "MathJax_Main-Regular.woff", "logo.svg"]
+    for name in names:
+        (fonts / name).write_bytes(b"font")
+    removed = build._legacy_fonts(tmp_path)
+    assert sorted(path.name for path in removed) == sorted(names[1:5])
+    assert sorted(path.name for path in fonts.iterdir()) == ["MathJax_Main-Regular.woff", "fa-solid-900.woff2",
+                                                              "logo.svg"]
