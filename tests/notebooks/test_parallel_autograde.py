@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -372,3 +373,21 @@ def test_a_failure_reason_is_the_exception_nbgrader_logged_and_a_sandbox_stop_is
     stopped = "Traceback...\nSystemExit: nbgrader autograde stopped: bubblewrap is not installed"
     assert private._stop_reason(stopped) == "bubblewrap is not installed"
     assert private._stop_reason(log) is None
+
+
+def test_nbgrader_imports_without_setuptools_and_still_unzips(tmp_path):
+    """Does a process that calls ``skip_unused_imports`` import nbgrader without importing setuptools, and does
+    nbgrader's ``unzip`` (which takes its functions from setuptools) still unpack a zip, the real module then
+    taking the stand-in's place?"""
+    archive = tmp_path / "submission.zip"
+    with zipfile.ZipFile(archive, "w") as made:
+        made.writestr("a02_dense.ipynb", "{}")
+    (tmp_path / "out").mkdir()
+    code = ("from autograder.parallel.startup import skip_unused_imports; skip_unused_imports()\n"
+            "import sys, nbgrader.apps.baseapp, nbgrader.converters, nbgrader.utils\n"
+            "before = 'setuptools' in sys.modules\n"
+            f"nbgrader.utils.unzip({str(archive)!r}, {str(tmp_path / 'out')!r})\n"
+            "print(before, type(sys.modules['setuptools.archive_util']).__name__)")
+    done = subprocess.run([str(BIN / "python"), "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout.split()) == (0, ["False", "module"]), done.stderr[-2000:]
+    assert (tmp_path / "out" / "a02_dense.ipynb").read_text() == "{}"
