@@ -78,6 +78,7 @@ async function restored(options) {
 
 async function started(options) {
   const files = gunzipped("site-packages.bin.gz");
+  files.catch(() => {});  // awaited below, where a failure is reported: not an "uncaught (in promise)" before
   let pyodide;
   try {
     pyodide = await restored(options);
@@ -116,6 +117,7 @@ function driveAfterKernel(pyodide) {
 
 export async function loadPyodide(options) {
   runtimeAsked = fetchGzipped(`${RUNTIME}.gz`);
+  runtimeAsked.catch(() => {});  // Pyodide awaits it, and reports a failure
   globalThis.fetch = fetchRuntime;
   let pyodide;
   try {
