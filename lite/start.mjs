@@ -122,6 +122,9 @@ export async function loadPyodide(options) {
   let pyodide;
   try {
     pyodide = await started(options);
+  } catch (error) {
+    console.error(`Python could not start: ${error?.message ?? error}`);  // names the file that failed
+    throw error;
   } finally {
     globalThis.fetch = nativeFetch;
   }

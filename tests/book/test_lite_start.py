@@ -6,8 +6,9 @@ notebook with a new profile. The page is watched every 50 ms from the first mome
 the status line said and how (its role, its live region, its progress bar), whether a cell run as soon as the
 notebook showed ran once Python was ready, and that the line went away. Then: was Python restored from its
 snapshot, with one kernel started before the notebook showed, and can a learner still import a module of their
-own from the notebook's folder? Two more servers: one that sends the gzipped files gzip-encoded, and one without
-the snapshot (Python then starts the usual way).
+own from the notebook's folder? Three more servers: one that sends the gzipped files gzip-encoded, one without
+the snapshot (Python then starts the usual way), and one without the packages' files (Python cannot start, and the
+console says which file failed).
 """
 
 from __future__ import annotations
@@ -79,14 +80,28 @@ class _GzipEncoded(_Quiet):
         super().end_headers()
 
 
-class _NoSnapshot(_Quiet):
-    """A server without the snapshot (as if it could not be restored): Python must start the usual way."""
+class _Without(_Quiet):
+    """A server without one file of the site (:attr:`missing`): it answers 404."""
+
+    missing = ""
 
     def do_GET(self):
-        if self.path.split("?")[0].endswith("/snapshot.bin.gz"):
+        if self.path.split("?")[0].endswith(f"/{self.missing}"):
             self.send_error(404)
         else:
             super().do_GET()
+
+
+class _NoSnapshot(_Without):
+    """Without the snapshot (as if it could not be restored): Python must start the usual way."""
+
+    missing = "snapshot.bin.gz"
+
+
+class _NoArchive(_Without):
+    """Without the packages' files: Python cannot start, and must say which file failed."""
+
+    missing = "site-packages.bin.gz"
 
 
 @pytest.fixture(scope="module")
@@ -262,3 +277,20 @@ def test_without_its_snapshot_python_starts_the_usual_way(site, tmp_path_factory
     output, console = _first_cell(site, _NoSnapshot, tmp_path_factory.mktemp("profile-usual"))
     assert "python 3" in output, output
     assert [line for line in console if "could not be restored" in line and "404" in line], console
+
+
+def test_a_file_python_cannot_start_without_is_named_once_in_the_console(site, tmp_path_factory):
+    """If the packages' files cannot be had, does the console say once that Python could not start and which
+    file failed, with no "uncaught (in promise)" error before it?"""
+    console: list[str] = []
+    with serve(site, _NoArchive) as address, \
+            chromium(tmp_path_factory.mktemp("profile-no-archive"), OFFLINE, timeout=120) as (page, _):
+        page.context.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+        page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+        page.goto(f"{address}lite/notebooks/index.html?path={NOTEBOOK}", wait_until="commit")
+        for _ in range(600):
+            if any("Python could not start" in line for line in console):
+                break
+            ui.pump(page, 0.1)
+    said = [line for line in console if "site-packages.bin.gz" in line]
+    assert said == ["error: Python could not start: site-packages.bin.gz: HTTP 404"], console
