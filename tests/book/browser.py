@@ -3,7 +3,7 @@
 Playwright's own browser download does not work here: it drives Debian's ``chromium`` instead
 (``executable_path``; `make system` or `apt-get install chromium` installs it). :func:`chromium` opens one page
 in a fresh profile; its :class:`Recorder` keeps every request the page, its workers and its service worker
-made and every error they reported; :meth:`Recorder.problems` turns them into readable failures.
+made, every console message and every error they reported; :meth:`Recorder.problems` turns them into readable failures.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ LOCAL = ("data:", "blob:", "about:")
 
 @dataclass
 class Recorder:
-    """Every request's URL and every error a browser context reported, in the order they came."""
+    """Every request's URL, every console message (``"type: text"``) and every error a browser context
+    reported, in the order they came."""
 
     requests: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def attach(self, context: BrowserContext) -> None:
@@ -38,7 +40,7 @@ class Recorder:
         context.on("weberror", lambda error: self.errors.append(f"uncaught exception: {error.error}"))
 
     def clear(self) -> None:
-        self.requests, self.errors = [], []
+        self.requests, self.console, self.errors = [], [], []
 
     def problems(self, origin: str) -> list[str]:
         """Everything that went wrong, one readable line each: errors, then requests outside ``origin``."""
@@ -47,6 +49,7 @@ class Recorder:
         return self.errors + outside
 
     def _console(self, message: ConsoleMessage) -> None:
+        self.console.append(f"{message.type}: {message.text}")
         if message.type in ("error", "assert"):
             where = message.location.get("url", "") if message.location else ""
             self.errors.append(f"console {message.type}: {message.text} {where}".strip())

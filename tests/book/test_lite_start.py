@@ -13,18 +13,21 @@ console says which file failed).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from lite import build
 from tests.book import notebook_ui as ui
 from tests.book.axe import axe_source
-from tests.book.browser import OFFLINE, chromium
+from tests.book.browser import OFFLINE, Recorder, chromium
 from tests.book.serving import serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernels")]
@@ -116,16 +119,22 @@ def site(tmp_path_factory) -> Path:
     return folder
 
 
+@contextlib.contextmanager
+def _opened(site: Path, handler, profile: Path) -> Iterator[tuple[Page, Recorder]]:
+    """The site served by ``handler``, the notebook's page opened in a new profile (not waited for), and what
+    the page and its workers asked for and said."""
+    with serve(site, handler) as address, chromium(profile, OFFLINE, timeout=120) as (page, recorder):
+        page.goto(f"{address}lite/notebooks/index.html?path={NOTEBOOK}", wait_until="commit")
+        yield page, recorder
+
+
 @pytest.fixture(scope="module")
 def start(site, tmp_path_factory) -> Start:
     """Open the notebook, run the import cell as soon as the notebook shows, watch until Python is ready; then a
     learner's own module."""
     seen = Start()
-    with serve(site, _Quiet) as address, \
-            chromium(tmp_path_factory.mktemp("profile"), OFFLINE, timeout=120) as (page, _):
-        page.context.on("console", lambda message: seen.console.append(f"{message.type}: {message.text}"))
-        page.context.on("request", lambda request: seen.requests.append(request.url))
-        page.goto(f"{address}lite/notebooks/index.html?path={NOTEBOOK}", wait_until="commit")
+    with _opened(site, _Quiet, tmp_path_factory.mktemp("profile")) as (page, recorder):
+        seen.console, seen.requests = recorder.console, recorder.requests
         ui.wait_for(page, LINE, 60, "the status line", every=0.05)
         _watch(page, seen)
         ui.wait_for(page, f"/\\[\\d+\\]/.test({ui.CELLS}[1].querySelector('.jp-InputPrompt').innerText)", 60,
@@ -250,17 +259,14 @@ FIRST_CELL = "from autograder import check, show\nimport IPython, jedi, sys\npri
 def _first_cell(site: Path, handler, profile: Path) -> tuple[str, list[str]]:
     """Serve the site with ``handler``, open the notebook, run an answer cell that imports this package and the
     kernel's own: its output, and what the page's console said."""
-    console: list[str] = []
-    with serve(site, handler) as address, chromium(profile, OFFLINE, timeout=120) as (page, _):
-        page.context.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
-        page.goto(f"{address}lite/notebooks/index.html?path={NOTEBOOK}", wait_until="commit")
+    with _opened(site, handler, profile) as (page, recorder):
         ui.wait_until_idle(page, KERNEL_TIMEOUT)
         answer = _answer_cell()
         ui.type_into(page, answer, FIRST_CELL)
         ui.run(page, answer, 60)
         ui.wait_for(page, f"{ui.CELLS}[{answer}].querySelector('.jp-OutputArea').innerText.trim()", 60,
                     "the answer cell's output")
-        return ui.output(page, answer), console
+        return ui.output(page, answer), recorder.console
 
 
 def test_python_starts_where_the_server_sends_gz_files_gzip_encoded(site, tmp_path_factory):
@@ -281,16 +287,13 @@ def test_without_its_snapshot_python_starts_the_usual_way(site, tmp_path_factory
 
 def test_a_file_python_cannot_start_without_is_named_once_in_the_console(site, tmp_path_factory):
     """If the packages' files cannot be had, does the console say once that Python could not start and which
-    file failed, with no "uncaught (in promise)" error before it?"""
-    console: list[str] = []
-    with serve(site, _NoArchive) as address, \
-            chromium(tmp_path_factory.mktemp("profile-no-archive"), OFFLINE, timeout=120) as (page, _):
-        page.context.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
-        page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
-        page.goto(f"{address}lite/notebooks/index.html?path={NOTEBOOK}", wait_until="commit")
+    file failed, with no "uncaught (in promise)" error naming it?"""
+    with _opened(site, _NoArchive, tmp_path_factory.mktemp("profile-no-archive")) as (page, recorder):
         for _ in range(600):
-            if any("Python could not start" in line for line in console):
+            if any("Python could not start" in line for line in recorder.console):
                 break
             ui.pump(page, 0.1)
-    said = [line for line in console if "site-packages.bin.gz" in line]
-    assert said == ["error: Python could not start: site-packages.bin.gz: HTTP 404"], console
+    said = [line for line in recorder.console if "site-packages.bin.gz" in line]
+    assert said == ["error: Python could not start: site-packages.bin.gz: HTTP 404"], recorder.console
+    uncaught = [e for e in recorder.errors if e.startswith("uncaught exception") and "site-packages.bin.gz" in e]
+    assert not uncaught, recorder.errors
